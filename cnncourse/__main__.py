@@ -1,0 +1,7 @@
+"""Run the `cnncourse` command as `python -m cnncourse`."""
+
+import sys
+
+from cnncourse.cli import main
+
+sys.exit(main())

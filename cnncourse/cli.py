@@ -1,0 +1,150 @@
+"""The `cnncourse` command: a thin argparse layer over plain functions of the package."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from cnncourse import _quiet
+
+_quiet.silence_before_tensorflow()
+
+
+def _cmd_profile(args: argparse.Namespace) -> int:
+    from cnncourse.profile import PROFILES, current_profile
+
+    if args.json:
+        print(json.dumps({name: p.as_dict() for name, p in PROFILES.items()}, indent=2))
+        return 0
+    active = current_profile().name
+    for name, profile in PROFILES.items():
+        marker = "*" if name == active else " "
+        print(f"{marker} {name:6} {profile.description}")
+    return 0
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    from cnncourse.models.registry import describe_all, format_table
+
+    rows = describe_all(names=args.names or None)
+    print(json.dumps(rows, indent=2) if args.json else format_table(rows))
+    return 0
+
+
+def _cmd_params(args: argparse.Namespace) -> int:
+    from cnncourse.models.registry import explain_model
+
+    print(explain_model(args.name))
+    return 0
+
+
+def _cmd_book(args: argparse.Namespace) -> int:
+    from cnncourse.book import build_book
+
+    return build_book(profile=args.profile, output=args.output, strict=not args.no_strict)
+
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    from cnncourse.grading.release import release
+
+    return release(args.assignments, execute=not args.no_execute, check=args.check)
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from cnncourse.grading.grade import grade_all
+
+    return grade_all(Path(args.submissions), gradebook=args.gradebook, output=args.output,
+                     assignments=args.assignment or None)
+
+
+def _cmd_feedback(args: argparse.Namespace) -> int:
+    from cnncourse.grading.feedback import write_feedback
+
+    return write_feedback(Path(args.workdir), output=Path(args.output))
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from cnncourse.grading.report import class_report
+
+    return class_report(Path(args.workdir), output=Path(args.output))
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from cnncourse.grading.validate import validate
+
+    return validate(Path(args.notebook))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cnncourse",
+        description="The cnncourse command: the book, the reference networks and the grader.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("profile", help="list the size profiles and show the active one")
+    p.add_argument("--json", action="store_true", help="print every profile's settings as JSON")
+    p.set_defaults(func=_cmd_profile)
+
+    p = sub.add_parser("models", help="list the reference networks with their parameter counts")
+    p.add_argument("names", nargs="*", help="only these networks (default: all)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=_cmd_models)
+
+    p = sub.add_parser("params", help="explain the parameter count of a reference network")
+    p.add_argument("name", help="a name from `cnncourse models`")
+    p.set_defaults(func=_cmd_params)
+
+    p = sub.add_parser("book", help="execute the chapters and build the book into _build/html")
+    p.add_argument("--profile", choices=["full", "small", "tiny"], default=None,
+                   help="size profile (default: $CNNCOURSE_PROFILE or small)")
+    p.add_argument("--output", default=None, help="build folder (default: _build)")
+    p.add_argument("--no-strict", action="store_true", help="do not turn warnings into errors")
+    p.set_defaults(func=_cmd_book)
+
+    p = sub.add_parser("release", help="regenerate exercises/ from solutions/ and re-execute them")
+    p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    p.add_argument("--no-execute", action="store_true",
+                   help="do not re-execute the solution notebooks")
+    p.add_argument("--check", action="store_true",
+                   help="only check that exercises/ is up to date; exit 1 when it is not")
+    p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser("grade", help="autograde SUBMISSIONS_DIR/<student>/<assignment>/*.ipynb")
+    p.add_argument("submissions", help="folder of submissions")
+    p.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    p.add_argument("--gradebook", default=None,
+                   help="gradebook database URL (default: sqlite in the output folder)")
+    p.add_argument("--output", default="grading", help="grading work folder (default: grading)")
+    p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("feedback", help="write per-student HTML feedback from a graded folder")
+    p.add_argument("--workdir", default="grading", help="the folder `cnncourse grade` wrote")
+    p.add_argument("--output", default="feedback", help="where to write the HTML")
+    p.set_defaults(func=_cmd_feedback)
+
+    p = sub.add_parser("report", help="per-question pass rates and the score distribution")
+    p.add_argument("--workdir", default="grading", help="the folder `cnncourse grade` wrote")
+    p.add_argument("--output", default="report", help="where to write the table and the plot")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("validate", help="run a notebook's visible tests before submitting")
+    p.add_argument("notebook", help="the notebook to check")
+    p.set_defaults(func=_cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, FileNotFoundError, NotADirectoryError) as error:
+        print(f"cnncourse {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

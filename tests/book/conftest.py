@@ -1,0 +1,40 @@
+"""Build the book once per test session, in the tiny profile, into a cached folder."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cnncourse.book import build_book
+
+REPO = Path(__file__).resolve().parents[2]
+# Inside the repository (ignored by git) so that a local rerun reuses the execution cache;
+# a clean clone in CI starts cold.
+BUILD = REPO / ".cache" / "test-book" / "_build"
+
+
+def chapters() -> list[str]:
+    """The chapter documents of _toc.yml (without the root page), e.g. 'book/01_why_convolutions'."""
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    found = []
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                found.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    walk(toc.get("chapters"))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    return found
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """The html folder of a strict tiny-profile build; the build must succeed."""
+    BUILD.mkdir(parents=True, exist_ok=True)
+    status = build_book(profile="tiny", output=BUILD, strict=True, quiet=True)
+    assert status == 0, "the strict tiny-profile build of the book failed (see the output above)"
+    return BUILD / "html"

@@ -1,0 +1,29 @@
+"""The `cnncourse` command's own behaviour (subcommands are tested beside their modules)."""
+
+import json
+import subprocess
+import sys
+
+from cnncourse.cli import main
+
+
+def test_profile_json_lists_every_profile(capsys):
+    assert main(["profile", "--json"]) == 0
+    profiles = json.loads(capsys.readouterr().out)
+    assert set(profiles) == {"full", "small", "tiny"}
+    assert profiles["full"]["pets_per_class"] == 2000
+
+
+def test_profile_marks_the_active_one(capsys, monkeypatch):
+    monkeypatch.setenv("CNNCOURSE_PROFILE", "tiny")
+    assert main(["profile"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines if line.startswith("*")] == ["tiny"]
+
+
+def test_console_script_runs_as_a_module():
+    result = subprocess.run([sys.executable, "-m", "cnncourse", "--help"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0
+    for command in ("book", "models", "release", "grade", "feedback", "report", "validate"):
+        assert command in result.stdout
