@@ -51,13 +51,12 @@ def import_tensorflow():
     runs with stderr's file descriptor pointed at /dev/null instead. Python errors still
     propagate.
     """
-    if "tensorflow" in sys.modules:
-        return sys.modules["tensorflow"]
     silence_before_tensorflow()
-    with _stderr_descriptor_silenced():
-        import tensorflow
+    if "tensorflow" not in sys.modules:
+        with _stderr_descriptor_silenced():
+            import tensorflow  # noqa: F401
     silence_after_tensorflow()
-    return tensorflow
+    return sys.modules["tensorflow"]
 
 
 def in_notebook_kernel() -> bool:

@@ -1,0 +1,207 @@
+"""Tests of cnncourse.search: grid points, the profile cut, ranking, and the KerasTuner search."""
+
+import keras
+import keras_tuner
+import numpy as np
+import pytest
+
+from cnncourse.profile import current_profile
+from cnncourse.search import (
+    SEARCH_SPACE,
+    cnn_hypermodel,
+    grid_points,
+    grid_search,
+    random_search,
+    spread_indices,
+)
+
+CLASSES = 3
+
+
+def _data(count=32, seed=0):
+    rng = np.random.default_rng(seed)
+    images = rng.integers(0, 256, (count, 8, 8, 3), dtype=np.uint8)
+    labels = rng.integers(0, CLASSES, count).astype("int64")
+    return images, labels
+
+
+# ----------------------------------------------------------------------------- grid points
+
+
+def test_grid_points_follow_product_order():
+    points = grid_points({"learning_rate": [1e-4, 1e-3], "units": [(64, 64), (32, 32)]})
+    assert points == [
+        {"learning_rate": 1e-4, "units": (64, 64)}, {"learning_rate": 1e-4, "units": (32, 32)},
+        {"learning_rate": 1e-3, "units": (64, 64)}, {"learning_rate": 1e-3, "units": (32, 32)},
+    ]
+
+
+@pytest.mark.parametrize("grid", [{}, {"units": 32}, {"units": []}, {"optimizer": "adam"}])
+def test_bad_grids_are_named(grid):
+    with pytest.raises(ValueError, match="grid"):
+        grid_points(grid)
+
+
+@pytest.mark.parametrize("total", range(1, 13))
+def test_spread_indices_keep_first_and_last_evenly(total):
+    for keep in range(1, total + 3):
+        chosen = spread_indices(total, keep)
+        assert len(chosen) == min(keep, total)
+        assert chosen == sorted(set(chosen))
+        assert all(0 <= i < total for i in chosen)
+        assert chosen[0] == 0
+        if keep >= 2:
+            assert chosen[-1] == total - 1
+    # a 2 x 2 grid cut to two points tries every value of both parameters
+    assert spread_indices(4, 2) == [0, 3]
+
+
+# ----------------------------------------------------------------------------- grid search
+
+
+def _builder(calls):
+    def build(units, filters):
+        calls.append({"units": units, "filters": filters})
+        return keras.Sequential([
+            keras.Input((8, 8, 3)),
+            keras.layers.Rescaling(1 / 255),
+            keras.layers.Conv2D(filters, 3, activation="relu"),
+            keras.layers.Flatten(),
+            keras.layers.Dense(units, activation="relu"),
+            keras.layers.Dense(CLASSES, activation="softmax"),
+        ])
+    return build
+
+
+GRID = {"learning_rate": [1e-3, 1e-2], "units": [4, 8], "filters": [2]}
+
+
+@pytest.mark.slow
+def test_grid_search_trains_the_profile_cut_and_sorts_by_validation_accuracy():
+    images, labels = _data()
+    calls = []
+    result = grid_search(_builder(calls), GRID, (images, labels), (images[:8], labels[:8]),
+                         original_epochs=10)
+    points = grid_points(GRID)
+    kept = spread_indices(len(points), current_profile().trials(len(points)))
+    table = result.table
+    assert sorted(table["point"]) == kept
+    assert result.skipped == [i for i in range(len(points)) if i not in kept]
+    assert calls == [{k: points[i][k] for k in ("units", "filters")} for i in kept]
+    accuracy = list(table["val_accuracy"])
+    assert accuracy == sorted(accuracy, reverse=True)
+    assert list(table["best"]) == [True] + [False] * (len(table) - 1)
+    assert result.best_params == points[int(table["point"][0])]
+    for _, row in table.iterrows():
+        run = result.runs[int(row["point"])]
+        assert run.settings["learning_rate"] == pytest.approx(row["learning_rate"])
+        assert run.epochs == current_profile().epochs(10) == row["epochs"]
+        assert row["val_accuracy"] == run.history["val_accuracy"][-1]
+    assert result.best_model is not None
+    labelled = result.labelled_runs()
+    first_label = ", ".join(f"{k}={v}" for k, v in result.best_params.items())
+    assert next(iter(labelled)) == first_label and len(labelled) == len(kept)
+    others = [run for number, run in result.runs.items() if number != result.best_point]
+    assert all(run.model is None for run in others)
+
+
+@pytest.mark.slow
+def test_grid_search_is_reproducible_and_ranks_by_the_best_epoch_on_request():
+    images, labels = _data()
+    kwargs = {"epochs": 1, "max_points": 2, "rank_by": "best", "seed": 1}
+    first = grid_search(_builder([]), GRID, (images, labels), (images[:8], labels[:8]), **kwargs)
+    second = grid_search(_builder([]), GRID, (images, labels), (images[:8], labels[:8]), **kwargs)
+    timing = ["seconds", "seconds_per_epoch"]
+    assert first.table.drop(columns=timing).equals(second.table.drop(columns=timing))
+    best = list(first.table["best_val_accuracy"])
+    assert best == sorted(best, reverse=True)
+    assert first.rank_column == "best_val_accuracy"
+
+
+def test_grid_search_needs_validation_data():
+    with pytest.raises(ValueError, match="validation"):
+        grid_search(_builder([]), GRID, _data(), None, epochs=1)
+
+
+# ----------------------------------------------------------------------------- hypermodel
+
+
+def _fixed(**values):
+    hp = keras_tuner.HyperParameters()
+    for name, value in values.items():
+        hp.Fixed(name, value)
+    return hp
+
+
+def test_hypermodel_doubles_filters_and_halves_units():
+    build = cnn_hypermodel((32, 32, 3), 9)
+    model = build(_fixed(learning_rate=0.01, optimizer="nesterov", conv_layers=3, filters=64,
+                         dense_layers=2, units=512))
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    assert [c.filters for c in convs] == [64, 128, 256]
+    assert [d.units for d in dense] == [512, 256, 9]
+    assert dense[-1].activation.__name__ == "softmax"
+    assert isinstance(model.optimizer, keras.optimizers.SGD) and model.optimizer.nesterov
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.01)
+    assert model.output_shape == (None, 9)
+
+
+def test_hypermodel_search_space_is_the_student_projects():
+    hp = keras_tuner.HyperParameters()
+    cnn_hypermodel((16, 16, 3), 10)(hp)
+    space = {p.name: p for p in hp.space}
+    assert set(space) == set(SEARCH_SPACE)
+    rate = space["learning_rate"]
+    assert (rate.min_value, rate.max_value, rate.sampling) == (0.001, 0.1, "log")
+    assert list(space["optimizer"].values) == ["nesterov", "adam", "rmsprop"]
+    assert (space["conv_layers"].min_value, space["conv_layers"].max_value) == (1, 3)
+    assert (space["dense_layers"].min_value, space["dense_layers"].max_value) == (1, 3)
+    filters = space["filters"]
+    assert (filters.min_value, filters.max_value, filters.step) == (32, 96, 32)
+    units = space["units"]
+    assert (units.min_value, units.max_value, units.step, units.sampling) == (128, 1024, 2, "log")
+    samples = {units.random_sample(seed) for seed in range(200)}
+    assert samples == {128, 256, 512, 1024}
+
+
+# ----------------------------------------------------------------------------- random search
+
+
+def _tiny_hypermodel(hp):
+    model = keras.Sequential([
+        keras.Input((8, 8, 3)),
+        keras.layers.Rescaling(1 / 255),
+        keras.layers.Flatten(),
+        keras.layers.Dense(hp.Int("units", 2, 16, step=2), activation="relu"),
+        keras.layers.Dense(CLASSES, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(hp.Float("learning_rate", 1e-3, 1e-1,
+                                                           sampling="log")),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+@pytest.mark.slow
+def test_random_search_runs_the_profile_trials_quietly_and_reproducibly(tmp_path, capfd):
+    images, labels = _data()
+    data = ((images, labels), (images[:16], labels[:16]))
+    capfd.readouterr()
+    first = random_search(_tiny_hypermodel, *data, max_trials=10, epochs=1,
+                          directory=tmp_path, seed=3)
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert len(first.table) == current_profile().trials(10)
+    assert set(first.table["status"]) == {"COMPLETED"}
+    scores = list(first.table["score"])
+    assert scores == sorted(scores, reverse=True)
+    assert list(first.table["best"]) == [True] + [False] * (len(scores) - 1)
+    best_row = first.table.iloc[0]
+    assert first.best_hyperparameters == {"units": best_row["units"],
+                                          "learning_rate": best_row["learning_rate"]}
+    assert (tmp_path / "random_search").is_dir()
+    model = first.best_model()  # before a rerun overwrites the project folder
+    assert model.get_layer(index=2).units == best_row["units"]
+    second = random_search(_tiny_hypermodel, *data, max_trials=10, epochs=1,
+                           directory=tmp_path, seed=3)
+    assert second.table.equals(first.table)
