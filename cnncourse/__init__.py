@@ -3,10 +3,9 @@
 from cnncourse import _quiet
 
 _quiet.silence_before_tensorflow()
-if _quiet.in_notebook_kernel():
-    # In a notebook, `import cnncourse` comes first; importing TensorFlow here keeps its
-    # start-up notices out of the cell's stderr (which nbgrader would score as 0).
-    _quiet.import_tensorflow()
+# The first import of TensorFlow (from keras, a notebook cell, the CLI) will be silent: its
+# start-up notices would land in a cell's stderr, which nbgrader scores as 0.
+_quiet.install_import_hook()
 
 from cnncourse.profile import Profile, current_profile  # noqa: E402
 from cnncourse.seeding import seed_everything  # noqa: E402

@@ -1,6 +1,8 @@
 """Keep TensorFlow, absl and Keras quiet: no log spam on stderr in the book, tests or grading."""
 
 import contextlib
+import importlib.abc
+import importlib.util
 import logging
 import os
 import sys
@@ -57,6 +59,40 @@ def import_tensorflow():
             import tensorflow  # noqa: F401
     silence_after_tensorflow()
     return sys.modules["tensorflow"]
+
+
+class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
+    """Finds `tensorflow` like the normal finders, but runs its import with stderr silenced.
+
+    Installed by `import cnncourse`, so that a later `import keras` or `import tensorflow`
+    anywhere (a notebook cell, a library, the CLI) is as quiet as `import_tensorflow()`.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow":
+            return None
+        sys.meta_path.remove(self)  # find the real spec with the remaining finders, once
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def quiet_exec_module(module):
+            with _stderr_descriptor_silenced():
+                exec_module(module)
+            silence_after_tensorflow()
+
+        spec.loader.exec_module = quiet_exec_module
+        return spec
+
+
+def install_import_hook() -> None:
+    """Make the first import of TensorFlow in this process silent (see `import_tensorflow`)."""
+    if "tensorflow" in sys.modules:
+        silence_after_tensorflow()
+        return
+    if not any(isinstance(finder, _QuietTensorFlowFinder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _QuietTensorFlowFinder())
 
 
 def in_notebook_kernel() -> bool:

@@ -257,8 +257,6 @@ def _block_from_keras(layer, output_shape) -> Block:
 
     kind = type(layer).__name__
     label = f"{layer.name} ({kind})" if isinstance(layer, keras.Model) else kind
-    if not layer.trainable and _weight_count(layer.weights):
-        label = f"frozen {label}"
     return Block(name=layer.name, label=label, params=_weight_count(layer.weights),
                  non_trainable_params=_weight_count(layer.non_trainable_weights),
                  output_shape=output_shape, trainable=bool(layer.trainable))

@@ -1,0 +1,34 @@
+"""Reference networks of the original assignments (Keras Functional API), transfer heads, registry.
+
+Every builder returns an uncompiled `keras.Model` with a stable name. `cnncourse.models.registry`
+lists them by name with their published parameter totals (the `cnncourse models` command).
+"""
+
+from cnncourse.models.cs577 import (
+    cs577_basic_cnn,
+    cs577_cifar_basic,
+    cs577_inception,
+    cs577_residual,
+    cs577_vgg16_finetune,
+    cs577_vgg16_frozen,
+)
+from cnncourse.models.hw9 import hw9_cnn, hw9_mlp, hw9_q3
+from cnncourse.models.project import augmentation, project_cifar10, project_stl10
+from cnncourse.models.rebuild import RebuildError, conv_base, rebuild_with_input
+from cnncourse.models.transfer import (
+    FINE_TUNE_LEARNING_RATE,
+    LoadedBase,
+    add_head,
+    freeze,
+    load_base,
+    transfer_model,
+    unfreeze,
+)
+
+__all__ = [
+    "FINE_TUNE_LEARNING_RATE", "LoadedBase", "RebuildError", "add_head", "augmentation",
+    "conv_base", "cs577_basic_cnn", "cs577_cifar_basic", "cs577_inception", "cs577_residual",
+    "cs577_vgg16_finetune", "cs577_vgg16_frozen", "freeze", "hw9_cnn", "hw9_mlp", "hw9_q3",
+    "load_base", "project_cifar10", "project_stl10", "rebuild_with_input", "transfer_model",
+    "unfreeze",
+]
