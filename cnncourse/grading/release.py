@@ -1,0 +1,155 @@
+"""Regenerate exercises/<assignment>/ from solutions/<assignment>/ with nbgrader.
+
+The generated notebooks carry a "generated from solutions/..., do not edit" note; the
+output is deterministic, so ``check=True`` regenerates into a temporary folder and lists
+the files of exercises/ that are out of date. ``execute=True`` first re-executes the
+solution notebooks in place in the tiny profile (they are committed executed, for nbval)
+and checks that the reference solution gets full marks in every test cell.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import fnmatch
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from cnncourse.grading.course import (
+    RELEASE_FOLDER,
+    SOURCE_FOLDER,
+    assignment_names,
+    course_root,
+    nbgrader_api,
+    sqlite_url,
+)
+from cnncourse.grading.execute import kernel_environment, run_notebook
+from cnncourse.grading.results import cell_outcomes
+
+#: Files nbgrader never copies into a release (CourseDirectory.ignore).
+IGNORED = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback")
+
+
+def _ignored(relative: Path) -> bool:
+    return any(fnmatch.fnmatch(part, pattern) for part in relative.parts for pattern in IGNORED)
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    if not folder.is_dir():
+        return {}
+    return {path.relative_to(folder).as_posix(): path for path in sorted(folder.rglob("*"))
+            if path.is_file() and not _ignored(path.relative_to(folder))}
+
+
+def _same(new: Path, old: Path) -> bool:
+    if new.suffix == ".ipynb":
+        try:
+            return json.loads(new.read_text("utf-8")) == json.loads(old.read_text("utf-8"))
+        except ValueError:
+            return False
+    return filecmp.cmp(new, old, shallow=False)
+
+
+def differences(generated: Path, released: Path, label: str) -> list[str]:
+    """The files of ``released`` that differ from the freshly ``generated`` ones, in words."""
+    new, old = _files(generated), _files(released)
+    stale = []
+    for name in sorted(set(new) | set(old)):
+        if name not in old:
+            stale.append(f"{label}/{name} is missing")
+        elif name not in new:
+            stale.append(f"{label}/{name} has no source in {SOURCE_FOLDER}/ any more")
+        elif not _same(new[name], old[name]):
+            stale.append(f"{label}/{name} is out of date")
+    return stale
+
+
+def generate(source: Path, names: list[str], workdir: Path) -> Path:
+    """Generate the student versions of ``names`` into ``workdir/release/<name>/``."""
+    api = nbgrader_api(workdir, source_directory=source, release_directory=workdir / "release",
+                       db_url=sqlite_url(workdir / "gradebook.db"))
+    for name in names:
+        with kernel_environment(None):
+            result = api.generate_assignment(name, force=True, create=True)
+        if not result.get("success"):
+            lines = [line.strip() for line in result.get("log", "").splitlines()
+                     if line.strip() and not line.startswith("[")]
+            raise ValueError(f"nbgrader could not generate {SOURCE_FOLDER}/{name}: "
+                             f"{lines[-1] if lines else result.get('error', '')}")
+    return workdir / "release"
+
+
+def execute_solution(path: Path, root: Path, profile: str) -> list[str]:
+    """Execute a solution notebook in place; the problems found (errors, tests short of marks)."""
+    label = path.relative_to(root).as_posix()
+    notebook = nbformat.read(str(path), as_version=4)
+    try:
+        run_notebook(notebook, cwd=path.parent, profile=profile)
+    except Exception as error:  # noqa: BLE001 - a kernel that died, reported per notebook
+        return [f"{label}: could not be executed: {type(error).__name__}: {error}"]
+    nbformat.write(notebook, str(path))
+    problems = []
+    sources = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell.source
+               for cell in notebook.cells}
+    for outcome in cell_outcomes(notebook):
+        if outcome.is_test and "Question(" in sources.get(outcome.grade_id, "") and \
+                outcome.visible_max is None and not outcome.error:
+            problems.append(
+                f"{label}: test cell {outcome.grade_id} makes a checks.Question but its last "
+                "line is not question.score(): nbgrader would give full marks whatever the "
+                "checks find")
+        elif outcome.error:
+            problems.append(f"{label}: {outcome.label} raised {outcome.error}")
+        elif outcome.is_test and (outcome.points is None or outcome.max_points is None
+                                  or outcome.points < outcome.max_points):
+            shown = "?" if outcome.points is None else f"{outcome.points:g}"
+            problems.append(
+                f"{label}: test cell {outcome.grade_id} gives {shown} of "
+                f"{outcome.max_points:g} points with the reference solution (do its checks' "
+                "points add up to the cell's points?) " + "; ".join(outcome.messages))
+    return problems
+
+
+def release(assignments: list[str], execute: bool = True, check: bool = False, *,
+            root: Path | None = None, profile: str = "tiny") -> int:
+    """Regenerate (or with ``check`` only compare) exercises/ for ``assignments`` (default: all).
+
+    Returns 0 on success, 1 when exercises/ is out of date (check) or a solution notebook
+    fails (execute).
+    """
+    root = course_root(root)
+    source, release_folder = root / SOURCE_FOLDER, root / RELEASE_FOLDER
+    known = assignment_names(source)
+    names = list(assignments) or known
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise ValueError(f"no assignment {', '.join(map(repr, unknown))} in {source} "
+                         f"(there are: {', '.join(known) or 'none'})")
+    problems: list[str] = []
+    if execute and not check:
+        for name in names:
+            for path in sorted((source / name).glob("*.ipynb")):
+                print(f"executing {path.relative_to(root)} ({profile} profile)")
+                problems += execute_solution(path, root, profile)
+    with tempfile.TemporaryDirectory(prefix="cnncourse-release-") as temporary:
+        generated = generate(source, names, Path(temporary))
+        if check:
+            stale = [line for name in names for line in differences(
+                generated / name, release_folder / name, f"{RELEASE_FOLDER}/{name}")]
+            for line in stale:
+                print(f"stale: {line}")
+            print(f"{RELEASE_FOLDER}/ is out of date: run `cnncourse release`" if stale
+                  else f"{RELEASE_FOLDER}/ is up to date ({', '.join(names)})")
+            return 1 if stale else 0
+        for name in names:
+            target = release_folder / name
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(generated / name, target)
+            print(f"wrote {target.relative_to(root)}/")
+    for problem in problems:
+        print(f"problem: {problem}")
+    return 1 if problems else 0

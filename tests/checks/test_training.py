@@ -1,0 +1,108 @@
+"""Transfer learning and training checks: frozen bases, totals, shapes, histories."""
+
+import keras
+import numpy as np
+import pytest
+from keras import layers
+
+from cnncourse.checks import frozen, history, output_shape, parameters, per_profile, trainable
+
+
+@pytest.fixture(scope="module")
+def vgg16_model():
+    base = keras.applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
+    inputs = keras.Input((32, 32, 3))
+    x = layers.Flatten()(base(inputs))
+    return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(x)), base
+
+
+def test_an_unfrozen_base_fails_with_its_trainable_count(vgg16_model):
+    model, base = vgg16_model
+    base.trainable = True
+    result = frozen(model, "vgg16", label="the VGG16 base")
+    assert result.message == ("the VGG16 base must be frozen: 14,714,688 of its 14,714,688 "
+                              "parameters are trainable")
+    base.trainable = False
+    assert frozen(model, "vgg16", label="the VGG16 base").passed
+    assert frozen(base).passed
+
+
+def test_fine_tuning_only_the_last_block(vgg16_model):
+    model, base = vgg16_model
+    base.trainable = True
+    for layer in base.layers:
+        layer.trainable = layer.name.startswith("block5")
+    block5 = 3 * (3 * 3 * 512 * 512 + 512)
+    assert trainable(base, expected=block5, label="the VGG16 base").passed
+    result = trainable(base, expected=block5 + 1, label="the VGG16 base")
+    assert result.message.startswith("the VGG16 base should have 7,079,425 trainable parameters")
+    assert trainable(model, "block5_conv3").passed  # nested layers are found by name
+    assert not trainable(model, "block1_conv1").passed
+    base.trainable = False
+    assert trainable(model, "vgg16").message.startswith("layer 'vgg16' must be trainable")
+
+
+def test_unknown_layer_names_the_layers_there_are(vgg16_model):
+    model, _ = vgg16_model
+    result = frozen(model, "resnet50")
+    assert not result.passed and "no layer called 'resnet50'" in result.message
+    assert "vgg16" in result.message
+    assert not frozen("not a model").passed
+
+
+def test_parameter_totals(vgg16_model):
+    model, base = vgg16_model
+    base.trainable = False
+    total = 14_714_688 + 512 + 1
+    assert parameters(model, total, trainable_count=513).passed
+    assert not parameters(model, total, trainable_count=total).passed
+    assert parameters(model, 1_000).message == ("total parameters of your model: 14,715,201 is "
+                                                "not right (expected 1,000)")
+
+
+def test_output_shapes():
+    inputs = keras.Input((32, 32, 3))
+    model = keras.Model(inputs, layers.Dense(10)(layers.Flatten()(inputs)))
+    assert output_shape(model, (None, 10)).passed
+    assert output_shape(model, (10,)).passed
+    assert output_shape(model, (1,)).message == "the output: expected shape (1,), yours is (10,)"
+    assert output_shape(np.zeros((5, 2)), (None, 2)).passed
+    assert not output_shape([1, 2], (2,)).passed
+
+
+def fake_history(values, key="val_accuracy"):
+    return {"loss": [1.0] * len(values), key: values}
+
+
+def test_history_threshold_per_profile():
+    thresholds = {"tiny": 0.3, "small": 0.6, "full": 0.75}
+    run = fake_history([0.2, 0.5])
+    assert history(run, thresholds, profile="tiny").passed
+    result = history(run, thresholds, profile="small")
+    assert result.message == "final val_accuracy 0.500 is below the 0.600 expected in the small " \
+                             "profile"
+    assert history(fake_history([0.7, 0.5]), 0.6, use="best").passed
+    assert not history(fake_history([0.7, 0.5]), 0.6).passed
+
+
+def test_history_reads_keras_histories_and_metric_aliases():
+    model = keras.Sequential([keras.Input((2,)), layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy", metrics=["binary_accuracy"])
+    fitted = model.fit(np.zeros((8, 2)), np.zeros(8), epochs=2, verbose=0,
+                       validation_data=(np.zeros((4, 2)), np.zeros(4)))
+    assert history(fitted, 0.5, epochs=2).passed  # val_binary_accuracy stands for accuracy
+    assert history(fitted, 0.5, epochs=3).message == ("expected 3 epochs of training, your "
+                                                      "history has 2")
+
+
+def test_history_without_validation_says_what_is_missing():
+    result = history({"loss": [1.0], "accuracy": [0.9]}, 0.5)
+    assert "no 'val_accuracy' (did you pass validation data to fit?)" in result.message
+    assert not history(None, 0.5).passed
+
+
+def test_per_profile_values():
+    assert per_profile({"tiny": 1, "small": 2}, "small") == 2
+    assert per_profile(0.5) == 0.5
+    with pytest.raises(KeyError, match="full"):
+        per_profile({"tiny": 1}, "full")

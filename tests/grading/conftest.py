@@ -1,0 +1,55 @@
+"""Grading test fixtures: the released fixture course and one graded batch, shared by the tests."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .helpers import MISTAKES, RIGHT, answered, copy_course, exercise, submit, without
+
+
+@dataclass
+class Batch:
+    course: Path
+    submissions: Path
+    workdir: Path
+    rows: dict[str, dict]
+    seconds: float
+    exit_code: int
+
+
+@pytest.fixture(scope="session")
+def demo_course(tmp_path_factory) -> Path:
+    """A fixture course with its exercises released (not executed)."""
+    from cnncourse.grading.release import release
+
+    course = copy_course(tmp_path_factory.mktemp("demo") / "course")
+    assert release([], execute=False, root=course) == 0
+    return course
+
+
+@pytest.fixture(scope="session")
+def graded_batch(demo_course, tmp_path_factory) -> Batch:
+    """The demo assignment graded for six students (and a folder for no known assignment)."""
+    from cnncourse.grading.grade import grade_all, read_grades
+
+    base = tmp_path_factory.mktemp("batch")
+    submissions = base / "submissions"
+    submit(submissions, "alice", "demo", answered(exercise(demo_course, "demo"), RIGHT))
+    submit(submissions, "bob", "demo", answered(exercise(demo_course, "demo"), MISTAKES))
+    submit(submissions, "carol", "demo", exercise(demo_course, "demo"))
+    submit(submissions, "dave", "demo", '{"cells": [ this is not JSON')
+    tampered = answered(exercise(demo_course, "demo"), dict(RIGHT, q1_test="print('trust me')"))
+    submit(submissions, "erin", "demo", without(tampered, "q2_test"))
+    raising = dict(RIGHT, q2_answer="raise ValueError('I give up')")
+    submit(submissions, "frank", "demo", answered(exercise(demo_course, "demo"), raising))
+    submit(submissions, "mallory", "hw99", exercise(demo_course, "demo"))
+    workdir = base / "grading"  # does not exist yet: the batch starts from a clean folder
+    start = time.monotonic()
+    code = grade_all(submissions, output=workdir, source=demo_course / "solutions")
+    seconds = time.monotonic() - start
+    rows = {row["student"]: row for row in read_grades(workdir)}
+    return Batch(demo_course, submissions, workdir, rows, seconds, code)

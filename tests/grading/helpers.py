@@ -1,0 +1,63 @@
+"""Helpers of the grading tests: the fixture course, and submissions built from its exercises."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+
+FIXTURE_COURSE = Path(__file__).resolve().parent / "fixtures" / "course"
+#: Planted in every hidden test of the fixtures (see fixtures/build_fixtures.py).
+HIDDEN_MARKER = "HIDDEN-MARKER-7f3a"
+
+# The demo assignment's answers: right, and as a student who made the seed's mistakes.
+MODEL = """\
+inputs = keras.Input(shape=(8, 8, 3))
+x = layers.Conv2D(4, (3, 3), padding="same", activation="relu")(inputs)
+x = layers.Flatten()(x)
+x = layers.Dropout(0.5)(x)
+outputs = layers.Dense(2, activation="softmax")(x)
+model = keras.Model(inputs, outputs)"""
+RIGHT = {"q1_model": MODEL, "q2_answer": "conv_params = 112\ndense_params = 514"}
+MISTAKES = {"q1_model": MODEL.replace("Dropout(0.5)", "Dropout(0.2)"),
+            "q2_answer": "conv_params = 108\ndense_params = 514"}
+
+
+def copy_course(target: Path) -> Path:
+    """A writable copy of the fixture course (solutions/ only) at ``target``."""
+    shutil.copytree(FIXTURE_COURSE, target)
+    return target
+
+
+def exercise(course: Path, assignment: str):
+    """The released student notebook of ``assignment`` (run `release` first)."""
+    return nbformat.read(str(course / "exercises" / assignment / f"{assignment}.ipynb"),
+                         as_version=4)
+
+
+def answered(notebook, answers: dict[str, str]):
+    """``notebook`` with the cells whose grade_id is in ``answers`` given that source."""
+    for cell in notebook.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return notebook
+
+
+def without(notebook, grade_id: str):
+    notebook.cells = [cell for cell in notebook.cells
+                      if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") != grade_id]
+    return notebook
+
+
+def submit(submissions: Path, student: str, assignment: str, notebook) -> Path:
+    """Write a submission (a notebook, or raw text) as submissions/student/assignment/."""
+    folder = submissions / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{assignment}.ipynb"
+    if isinstance(notebook, str):
+        path.write_text(notebook, encoding="utf-8")
+    else:
+        nbformat.write(notebook, str(path))
+    return path

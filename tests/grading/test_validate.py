@@ -1,0 +1,53 @@
+"""Validate: exit 1 when a visible test fails (nbgrader's validate exits 0), with the message."""
+
+import pytest
+
+from cnncourse import cli
+from cnncourse.grading.validate import validate
+
+from .helpers import MISTAKES, answered, exercise, submit
+
+
+@pytest.mark.slow
+def test_a_right_answer_validates(demo_course, tmp_path, capsys):
+    path = submit(tmp_path, "me", "sleepy", answered(exercise(demo_course, "sleepy"),
+                                                     {"answer": "answer = 42"}))
+    before = path.read_bytes()
+    assert validate(path) == 0
+    assert "1 of 1 test cells pass" in capsys.readouterr().out
+    assert path.read_bytes() == before  # the student's file is not changed
+
+
+@pytest.mark.slow
+def test_a_failing_visible_test_exits_1_with_its_message(demo_course, tmp_path, capsys):
+    path = submit(tmp_path, "me", "sleepy", answered(exercise(demo_course, "sleepy"),
+                                                     {"answer": "answer = 41"}))
+    assert cli.main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED cell 5 (answer_test) raised AssertionError: the answer is not right" in out
+
+
+@pytest.mark.slow
+def test_an_untouched_exercise_names_the_unanswered_cell(demo_course, tmp_path, capsys):
+    path = submit(tmp_path, "me", "sleepy", exercise(demo_course, "sleepy"))
+    assert validate(path) == 1
+    assert "cell 4 (answer) raised NotImplementedError" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_partial_credit_in_a_visible_test_is_a_failure(demo_course, tmp_path, capsys):
+    path = submit(tmp_path, "me", "demo", answered(exercise(demo_course, "demo"), MISTAKES))
+    assert validate(path) == 1
+    out = capsys.readouterr().out
+    assert "FAILED cell 9 (q2_test) raised AssertionError: Question 2: 0 of 1 points" in out
+    assert "Conv2D parameters: 108 is not right" in out
+    assert "ok     cell 6 (q1_test)" in out  # the hidden Dropout check is not there to fail
+
+
+def test_unreadable_or_missing_notebooks(tmp_path):
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{ not json")
+    with pytest.raises(ValueError, match="broken.ipynb is not a valid notebook"):
+        validate(broken)
+    with pytest.raises(FileNotFoundError):
+        validate(tmp_path / "missing.ipynb")
