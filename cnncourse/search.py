@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from cnncourse.models.layers import batch_normalization
 from cnncourse.profile import current_profile
 from cnncourse.training import TrainingRun, _is_smaller_better, compile_and_fit, make_optimizer
 
@@ -222,13 +223,13 @@ def cnn_hypermodel(
             x = keras.layers.Rescaling(rescale)(x)
         for index in range(conv_layers):
             x = keras.layers.Conv2D(filters * 2**index, 3, padding="same", activation="relu")(x)
-            x = keras.layers.BatchNormalization()(x)
+            x = batch_normalization()(x)
             x = keras.layers.MaxPooling2D(2)(x)
         x = keras.layers.Dropout(dropout)(x)
         x = (keras.layers.GlobalAveragePooling2D() if global_pooling else keras.layers.Flatten())(x)
         for index in range(dense_layers):
             x = keras.layers.Dense(max(1, units // 2**index), activation="relu")(x)
-            x = keras.layers.BatchNormalization()(x)
+            x = batch_normalization()(x)
             x = keras.layers.Dropout(dropout)(x)
         outputs = keras.layers.Dense(num_classes, activation="softmax")(x)
         model = keras.Model(inputs, outputs, name="cnn_search")

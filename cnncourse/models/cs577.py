@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cnncourse.models.layers import batch_normalization
 from cnncourse.models.transfer import load_base, set_base_trainable, unfreeze
 
 
@@ -21,7 +22,7 @@ def conv_block(x, filters: int, index: int, kernel_size=(3, 3), padding: str = "
     x = layers.Conv2D(filters, kernel_size, padding=padding, activation="relu",
                       name=f"block{index}_conv")(x)
     x = layers.MaxPooling2D((2, 2), name=f"block{index}_pool")(x)
-    return layers.BatchNormalization(name=f"block{index}_bn")(x)
+    return batch_normalization(name=f"block{index}_bn")(x)
 
 
 def cs577_basic_cnn(filters=(32, 32, 32), input_shape=(150, 150, 3), hidden: int = 512,

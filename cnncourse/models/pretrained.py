@@ -14,6 +14,7 @@ import json
 import os
 from pathlib import Path
 
+from cnncourse.models.layers import batch_normalization
 from cnncourse.paths import cache_dir
 from cnncourse.profile import Profile, current_profile
 
@@ -43,7 +44,7 @@ def small_vgg_base(input_shape=(None, None, 3), width: int = 32, name: str = BAS
         for index in (1, 2):
             x = layers.Conv2D(filters, (3, 3), padding="same", use_bias=False,
                               name=f"block{block}_conv{index}")(x)
-            x = layers.BatchNormalization(name=f"block{block}_bn{index}")(x)
+            x = batch_normalization(name=f"block{block}_bn{index}")(x)
             x = layers.Activation("relu", name=f"block{block}_relu{index}")(x)
         x = layers.MaxPooling2D((2, 2), name=f"block{block}_pool")(x)
     return keras.Model(inputs, x, name=name)
@@ -70,7 +71,8 @@ def weights_path(profile: Profile | None = None, width: int = 32, seed: int = 0)
     """The cache file of the pretrained weights for these settings."""
     profile = profile or current_profile()
     key = (f"{BASE_NAME}-w{width}-{profile.name}-{profile.pretrain_images}img-"
-           f"{profile.pretrain_epochs}ep-seed{seed}-v{FORMAT_VERSION}-data{_data_version()}")
+           f"{profile.pretrain_epochs}ep-bn{profile.batchnorm_momentum}-seed{seed}-v{FORMAT_VERSION}-"
+           f"data{_data_version()}")
     return cache_dir("bases") / f"{key}.weights.h5"
 
 

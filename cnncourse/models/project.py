@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cnncourse.models.layers import batch_normalization
+
 SHARED_CLASSES = 9  # CIFAR-10 without frog, STL-10 without monkey
 
 
@@ -41,9 +43,9 @@ def project_cifar10(input_shape=(32, 32, 3), classes: int = SHARED_CLASSES,
         for index in (1, 2):
             x = layers.Conv2D(filters, (3, 3), padding="same", activation="relu",
                               name=f"block{block}_conv{index}")(x)
-            x = layers.BatchNormalization(name=f"block{block}_bn{index}")(x)
+            x = batch_normalization(name=f"block{block}_bn{index}")(x)
         x = layers.MaxPooling2D((2, 2), name=f"block{block}_pool")(x)
-    x = layers.BatchNormalization(name="bn")(x)
+    x = batch_normalization(name="bn")(x)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(128, activation="relu", name="dense")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
@@ -68,17 +70,17 @@ def project_stl10(input_shape=(96, 96, 3), classes: int = SHARED_CLASSES,
     inputs = keras.Input(shape=input_shape, name="image")
     x = augmentation(input_shape, seed=seed, name="augmentation")(inputs)
     x = layers.Conv2D(64, (3, 3), padding="same", activation="relu", name="conv1")(x)
-    x = layers.BatchNormalization(name="bn1")(x)
+    x = batch_normalization(name="bn1")(x)
     x = layers.MaxPooling2D((2, 2), name="pool1")(x)
     x = layers.Conv2D(128, (3, 3), padding="same", activation="relu", name="conv2")(x)
-    x = layers.BatchNormalization(name="bn2")(x)
+    x = batch_normalization(name="bn2")(x)
     x = layers.Conv2D(256, (3, 3), padding="same", activation="relu", name="conv3")(x)
-    x = layers.BatchNormalization(name="bn3")(x)
+    x = batch_normalization(name="bn3")(x)
     x = layers.MaxPooling2D((2, 2), name="pool2")(x)
     x = layers.Dropout(conv_dropout, name="dropout1")(x)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(256, activation="relu", name="dense")(x)
-    x = layers.BatchNormalization(name="bn4")(x)
+    x = batch_normalization(name="bn4")(x)
     x = layers.Dropout(dense_dropout, name="dropout2")(x)
     outputs = layers.Dense(classes, activation="softmax", name="predictions")(x)
     return keras.Model(inputs, outputs, name=name)
