@@ -21,7 +21,10 @@ _ENV_DEFAULTS = {
 
 
 def silence_before_tensorflow() -> None:
-    """Set the environment that keeps TensorFlow's C++ logs quiet; must run before it is imported."""
+    """Set the environment that keeps TensorFlow's C++ logs quiet.
+
+    Must run before TensorFlow is imported.
+    """
     for name, value in _ENV_DEFAULTS.items():
         os.environ.setdefault(name, value)
     warnings.filterwarnings("ignore", module=r"keras(\..*)?")

@@ -7,14 +7,21 @@ builds the same augmentation as a ``keras.Sequential`` of preprocessing layers:
 
 | ImageDataGenerator argument | Keras 3 layer | notes |
 | --- | --- | --- |
-| ``rotation_range=40`` (degrees) | ``RandomRotation(40 / 360)`` | the factor is a fraction of a full turn: +-40 degrees |
-| ``width_shift_range=0.2`` | ``RandomTranslation(width_factor=0.2)`` | fraction of the width, +-20% |
-| ``height_shift_range=0.2`` | ``RandomTranslation(height_factor=0.2)`` | fraction of the height, +-20% (one layer does both) |
+| ``rotation_range=40`` (degrees) | ``RandomRotation(40 / 360)`` | +-40/360 of a turn |
+| ``width_shift_range=0.2`` | ``RandomTranslation(width_factor=0.2)`` | of the width, +-20% |
+| ``height_shift_range=0.2`` | ``RandomTranslation(height_factor=0.2)`` | of the height, +-20% |
 | ``shear_range=0.2`` | ``RandomShear(x_factor=0.2)`` | see below |
-| ``zoom_range=0.2`` | ``RandomZoom(0.2, 0.2)`` | factors 0.8-1.2 drawn for each axis independently, as the generator did |
-| ``horizontal_flip=True`` | ``RandomFlip("horizontal")`` | flips half of the images; the report's ``horizontal_flip=0.2`` was only "true": it is not a probability |
-| ``fill_mode='nearest'`` | ``fill_mode="nearest"`` on every geometric layer | pixels from outside repeat the nearest edge pixel |
-| ``rescale=1/255`` | ``Rescaling(1 / 255)`` | not augmentation: it belongs to the model and runs at inference too |
+| ``zoom_range=0.2`` | ``RandomZoom(0.2, 0.2)`` | factors 0.8-1.2, each axis independently |
+| ``horizontal_flip=True`` | ``RandomFlip("horizontal")`` | flips half of the images |
+| ``fill_mode='nearest'`` | ``fill_mode="nearest"`` on every geometric layer | nearest edge pixel |
+| ``rescale=1/255`` | ``Rescaling(1 / 255)`` | not augmentation (see below) |
+
+``RandomRotation``'s factor is a fraction of a full turn: 40 / 360 is +-40 degrees. One
+``RandomTranslation`` layer does both shifts. ``RandomZoom`` draws the factor for each axis
+independently, as the generator did. The report's ``horizontal_flip=0.2`` was only "true": it
+is not a probability. ``fill_mode="nearest"`` repeats the nearest edge pixel for pixels from
+outside the image. ``Rescaling`` is not augmentation: it belongs to the model and runs at
+inference too.
 
 Shear: Keras 3.15 has ``keras.layers.RandomShear``, used here. Its factor is the shear
 *slope* (0.2 moves a row by up to 20% of the image height), applied about the top-left
@@ -82,7 +89,9 @@ def augmentation(
     for label, value in (("width_shift", width_shift), ("height_shift", height_shift),
                          ("shear", shear), ("zoom", zoom)):
         if value > 1:
-            raise ValueError(f"{label} is a fraction of the image and must be at most 1, got {value}")
+            raise ValueError(
+                f"{label} is a fraction of the image and must be at most 1, got {value}"
+            )
     geometry = {"fill_mode": fill_mode, "interpolation": interpolation}
     layers = []
     seeds = iter(range(seed, seed + 10))
@@ -147,7 +156,9 @@ def plot_augmented(image, pipeline=None, *, count: int = 8, columns: int = 4, se
         titles.insert(0, "original")
     columns = min(columns, len(versions))
     rows = math.ceil(len(versions) / columns)
-    fig = new_figure(figsize=(image_size * columns, (image_size + 0.3) * rows), layout="constrained")
+    fig = new_figure(
+        figsize=(image_size * columns, (image_size + 0.3) * rows), layout="constrained"
+    )
     axes = fig.subplots(rows, columns, squeeze=False)
     for index, ax in enumerate(axes.ravel()):
         if index >= len(versions):

@@ -54,7 +54,9 @@ def build_book(profile: str | None = None, output: str | Path | None = None,
     root = Path(root) if root else _book_root()
     output = (Path(output) if output else root / "_build").resolve()
     if output.name != "_build":
-        raise ValueError(f"the build folder must be called _build (Jupyter Book's rule), got {output}")
+        raise ValueError(
+            f"the build folder must be called _build (Jupyter Book's rule), got {output}"
+        )
     output.mkdir(parents=True, exist_ok=True)
     config = build_config(root, output, name)
 

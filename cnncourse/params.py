@@ -209,7 +209,8 @@ def _count_pooling(layer: spec._Pooling2D, shapes: list):
     shape_text = explain_output_size((h, w), layer.pool_size, layer.strides, layer.padding,
                                      what="pool")
     shape_text += f"; channels stay {_dim(channels)}"
-    text = f"{layer.kind}: no parameters (it takes the {'maximum' if 'Max' in layer.kind else 'mean'}"
+    text = (f"{layer.kind}: no parameters (it takes the "
+            f"{'maximum' if 'Max' in layer.kind else 'mean'}")
     text += " of each window)"
     return out, 0, 0, text, shape_text
 

@@ -100,7 +100,9 @@ def plot_history(
     available = sorted({key for _, history in named for key in history})
     shown = [m for m in metrics if any(m in h or f"val_{m}" in h for _, h in named)]
     if not shown:
-        raise ValueError(f"none of the metrics {list(metrics)} is in the runs; they have {available}")
+        raise ValueError(
+            f"none of the metrics {list(metrics)} is in the runs; they have {available}"
+        )
     fig = new_figure(figsize=(panel_size[0] * len(shown), panel_size[1]), layout="constrained")
     axes = fig.subplots(1, len(shown), squeeze=False)[0]
     for ax, metric in zip(axes, shown):
@@ -198,14 +200,18 @@ def plot_images(
     """
     array = np.asarray(images)
     if array.ndim not in (3, 4) or len(array) == 0:
-        raise ValueError(f"images must be a non-empty batch (N, H, W[, C]), got shape {array.shape}")
+        raise ValueError(
+            f"images must be a non-empty batch (N, H, W[, C]), got shape {array.shape}"
+        )
     count = min(len(array), max_images)
     for name, values in (("labels", labels), ("predictions", predictions)):
         if values is not None and len(values) < count:
             raise ValueError(f"{len(values)} {name} for {count} images")
     columns = columns or min(count, 8)
     rows = math.ceil(count / columns)
-    fig = new_figure(figsize=(image_size * columns, (image_size + 0.3) * rows), layout="constrained")
+    fig = new_figure(
+        figsize=(image_size * columns, (image_size + 0.3) * rows), layout="constrained"
+    )
     grid = fig.subplots(rows, columns, squeeze=False)
     for index, ax in enumerate(grid.ravel()):
         if index >= count:

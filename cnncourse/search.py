@@ -1,4 +1,7 @@
-"""Hyper-parameter search: a hand-written grid search and a quiet, seeded KerasTuner random search."""
+"""Hyper-parameter search.
+
+A hand-written grid search and a quiet, seeded KerasTuner random search.
+"""
 
 from __future__ import annotations
 
@@ -235,7 +238,10 @@ def cnn_hypermodel(
         model = keras.Model(inputs, outputs, name="cnn_search")
         model.compile(
             optimizer=make_optimizer(optimizer, learning_rate),
-            loss="categorical_crossentropy" if one_hot_labels else "sparse_categorical_crossentropy",
+            loss=(
+                "categorical_crossentropy" if one_hot_labels
+                else "sparse_categorical_crossentropy"
+            ),
             metrics=["accuracy"],
         )
         return model
@@ -347,7 +353,7 @@ _TUNER_CLASS = None
 
 
 def _random_search_tuner_class():
-    """``keras_tuner.RandomSearch`` that imports TensorBoard only when a TensorBoard callback is used.
+    """``keras_tuner.RandomSearch`` that imports TensorBoard only for a TensorBoard callback.
 
     KerasTuner 1.4.8 imports ``tensorboard`` at every trial on the TensorFlow backend (to
     patch TensorBoard callbacks), and TensorFlow 2.21 no longer installs it: without this

@@ -7,8 +7,8 @@ takes the previous one as input unless `inputs` names other layers (branches, sk
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from typing import Iterator
 
 Pair = tuple[int, int]
 
@@ -36,7 +36,11 @@ class Layer:
 
     def settings(self) -> dict:
         """The layer's own settings (everything but name and inputs)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("name", "inputs")}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("name", "inputs")
+        }
 
     def __post_init__(self) -> None:
         if self.inputs is not None and not isinstance(self.inputs, tuple):

@@ -1,4 +1,7 @@
-"""Fitting with the profile's epochs: compile_and_fit, evaluate and the wall-clock timing of runs."""
+"""Fitting with the profile's epochs.
+
+compile_and_fit, evaluate and the wall-clock timing of runs.
+"""
 
 from __future__ import annotations
 

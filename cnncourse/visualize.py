@@ -13,7 +13,8 @@ to any inner layer, frozen bases included.
 Why not ``keras.Model(model.input, layer.output)``: in Keras 3.15 a Sequential model's
 ``.input`` raises AttributeError ("never been called") even once it is built, trained or
 called (only ``.inputs`` exists, and only once it is built), and the output of a layer inside
-a nested model belongs to that model's own graph, not to the outer input. Rebuilding a functional graph by calling the layers again would add nodes to them
+a nested model belongs to that model's own graph, not to the outer input. Rebuilding a
+functional graph by calling the layers again would add nodes to them
 and change the student's model. Walking the graph leaves the model untouched. Subclassed
 models (a custom ``call``) cannot be looked into and are treated as one layer.
 """
@@ -128,7 +129,9 @@ class _WalkState:
 def _call_layer(layer, args, kwargs, path: str, state: _WalkState):
     if _is_container(layer):
         if len(args) != 1:
-            raise ValueError(f"nested model {path!r} takes {len(args)} inputs; only one is supported")
+            raise ValueError(
+                f"nested model {path!r} takes {len(args)} inputs; only one is supported"
+            )
         outputs = _walk(layer, args[0], path + "/", state)
     else:
         if getattr(layer, "_call_has_training_arg", False):
@@ -238,7 +241,9 @@ def _one_image_batch(image, what: str = "image") -> np.ndarray:
         return array
     if array.ndim == 3:
         return array[np.newaxis]
-    raise ValueError(f"{what} must be one image (H, W, C) or a batch of one, got shape {array.shape}")
+    raise ValueError(
+        f"{what} must be one image (H, W, C) or a batch of one, got shape {array.shape}"
+    )
 
 
 # ----------------------------------------------------------------------------- activations
@@ -283,8 +288,10 @@ def plot_activations(
         raise ValueError("no activations to plot")
     total_rows = sum(rows for *_, rows in blocks)
     width = min(columns, max(count for _, _, count, _ in blocks))
-    fig = new_figure(figsize=(image_size * width, (image_size + 0.25) * total_rows + 0.3 * len(blocks)),
-                 layout="constrained")
+    fig = new_figure(
+        figsize=(image_size * width, (image_size + 0.25) * total_rows + 0.3 * len(blocks)),
+        layout="constrained",
+    )
     subfigures = fig.subfigures(len(blocks), 1, squeeze=False,
                                 height_ratios=[rows for *_, rows in blocks])[:, 0]
     for subfigure, (path, array, count, rows) in zip(subfigures, blocks):

@@ -1,4 +1,7 @@
-"""cnncourse.params: analytical counts and shapes, their explanations, errors, and Keras agreement."""
+"""cnncourse.params: analytical counts and shapes.
+
+Their explanations, errors, and Keras agreement.
+"""
 
 import math
 

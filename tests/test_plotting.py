@@ -207,12 +207,16 @@ def test_drawing_has_one_box_per_layer_and_one_arrow_per_connection():
 
 def test_skip_connection_is_routed_around_the_rows_it_jumps():
     fig = plotting.plot_model_graph(_residual_model())
-    arrows = {p.get_gid(): p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("edge:")}
+    arrows = {
+        p.get_gid(): p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("edge:")
+    }
     skip = arrows["edge:shortcut->add"].route
     direct = arrows["edge:conv->pool"].route
     assert len(direct) == 2
     assert len(skip) > 2  # bends through the rows of pool and norm
-    boxes = {p.get_gid(): p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("layer:")}
+    boxes = {
+        p.get_gid(): p for p in fig.axes[0].patches if (p.get_gid() or "").startswith("layer:")
+    }
     pool_box = boxes["layer:pool"].get_bbox()
     inner_x = skip[1:-1, 0]
     assert all(x < pool_box.x0 or x > pool_box.x1 for x in inner_x)

@@ -19,12 +19,17 @@ fails that check only::
     question.score()
 """
 
+from cnncourse.checks.alternatives import any_architecture, architecture_free_padding
 from cnncourse.checks.architecture import architecture, describe, expected_params
 from cnncourse.checks.arrays import array, one_hot
+from cnncourse.checks.augmentation import augmentation_settings
 from cnncourse.checks.figures import figure
+from cnncourse.checks.fitting import at_least, learning_rate
 from cnncourse.checks.numeric import choice, number, numbers
 from cnncourse.checks.question import SCORE_MIME_TYPE, Question, Score
 from cnncourse.checks.result import Result
+from cnncourse.checks.sets import balanced, best_choice, disjoint, same_items
+from cnncourse.checks.shown_images import images_from
 from cnncourse.checks.training import (
     frozen,
     history,
@@ -33,25 +38,41 @@ from cnncourse.checks.training import (
     per_profile,
     trainable,
 )
+from cnncourse.checks.transfer import input_size, labels, same_array, same_weights, trainable_layers
 
 __all__ = [
     "SCORE_MIME_TYPE",
     "Question",
     "Result",
     "Score",
+    "any_architecture",
     "architecture",
+    "architecture_free_padding",
     "array",
+    "at_least",
+    "augmentation_settings",
+    "balanced",
+    "best_choice",
     "choice",
     "describe",
+    "disjoint",
     "expected_params",
     "figure",
     "frozen",
     "history",
+    "images_from",
+    "input_size",
+    "labels",
+    "learning_rate",
     "number",
     "numbers",
     "one_hot",
     "output_shape",
     "parameters",
     "per_profile",
+    "same_array",
+    "same_items",
+    "same_weights",
     "trainable",
+    "trainable_layers",
 ]

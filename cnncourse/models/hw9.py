@@ -16,7 +16,9 @@ def hw9_q3(input_shape=(64, 64, 3), classes: int = 5, name: str = "hw9_q3"):
     from keras import layers
 
     inputs = keras.Input(shape=input_shape, name="image")
-    x = layers.Conv2D(16, (3, 3), strides=1, padding="same", activation="relu", name="conv1")(inputs)
+    x = layers.Conv2D(
+        16, (3, 3), strides=1, padding="same", activation="relu", name="conv1"
+    )(inputs)
     x = layers.Conv2D(32, (5, 5), strides=1, padding="same", activation="relu", name="conv2")(x)
     x = layers.MaxPooling2D(pool_size=(3, 3), strides=2, name="pool")(x)
     x = layers.Conv2D(128, (3, 3), strides=1, padding="same", name="conv3")(x)

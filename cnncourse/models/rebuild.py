@@ -80,7 +80,9 @@ def _rebuild_graph(model, input_tensor, record: list):
         old_shape = tuple(node.outputs[0].shape[1:])
         if isinstance(operation, keras.Model):
             incoming = tree.flatten(args)[0]
-            inner_input = keras.Input(shape=tuple(incoming.shape[1:]), name=f"{operation.name}_input")
+            inner_input = keras.Input(
+                shape=tuple(incoming.shape[1:]), name=f"{operation.name}_input"
+            )
             inner_output = _rebuild_graph(operation, inner_input, record)
             copy = keras.Model(inner_input, inner_output, name=operation.name)
             if not operation.trainable:

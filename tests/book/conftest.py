@@ -14,7 +14,10 @@ BUILD = REPO / ".cache" / "test-book" / "_build"
 
 
 def chapters() -> list[str]:
-    """The chapter documents of _toc.yml (without the root page), e.g. 'book/01_why_convolutions'."""
+    """The chapter documents of _toc.yml (without the root page).
+
+    For example 'book/01_why_convolutions'.
+    """
     toc = yaml.safe_load((REPO / "_toc.yml").read_text())
     found = []
 

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -110,7 +109,9 @@ def test_chapter_loads_with_figures_and_math(browser, server, chapter):
 
     _wait_for_math(browser)
     math = browser.execute_script("return document.querySelectorAll('.math').length")
-    rendered = browser.execute_script("return document.querySelectorAll('mjx-container svg').length")
+    rendered = browser.execute_script(
+        "return document.querySelectorAll('mjx-container svg').length"
+    )
     errors = browser.execute_script("return document.querySelectorAll('[data-mjx-error]').length")
     assert math >= 1, f"{chapter}: the chapter has no math"
     assert rendered >= math, f"{chapter}: {rendered} of {math} formulas rendered"

@@ -94,7 +94,9 @@ def test_nbgrader_config_at_the_root_maps_solutions_and_exercises(repo):
     from traitlets.config import Config
 
     config = Config()
-    runpy.run_path(str(Path(repo) / "nbgrader_config.py"), init_globals={"get_config": lambda: config})
+    runpy.run_path(
+        str(Path(repo) / "nbgrader_config.py"), init_globals={"get_config": lambda: config}
+    )
     assert config.CourseDirectory.source_directory == "solutions"
     assert config.CourseDirectory.release_directory == "exercises"
     assert StderrAsStdout in config.Autograde.autograde_preprocessors

@@ -1,0 +1,307 @@
+"""Transfer checks: layers that train, copied weights, images not resized, aligned labels.
+
+``trainable_layers`` checks "freeze all but the last N layers" layer by layer;
+``same_weights`` that a model's convolutions carry another model's trained weights;
+``input_size`` that a model takes images of a new size as they are (its first convolution
+sees them, no Resizing before it); ``labels`` and ``same_array`` compare relabelled data
+with the truth, naming the first class that went wrong.
+"""
+
+from __future__ import annotations
+
+from cnncourse.checks.result import Result, count, plural
+
+_RESIZING = ("Resizing", "CenterCrop", "RandomCrop")
+
+
+def _size(weights) -> int:
+    total = 0
+    for weight in weights:
+        size = 1
+        for dim in weight.shape:
+            size *= int(dim)
+        total += size
+    return total
+
+
+def _walk(layer):
+    """``layer`` and every layer nested in it, in the order of their ``layers`` lists."""
+    yield layer
+    for child in getattr(layer, "layers", []) or []:
+        yield from _walk(child)
+
+
+def _shape_text(shape) -> str:
+    return "x".join("?" if value is None else str(value) for value in shape)
+
+
+def _is_model(value) -> bool:
+    return hasattr(value, "layers") and hasattr(value, "weights")
+
+
+# --------------------------------------------------------------------------- trainable layers
+
+
+def trainable_layers(model, last: int, *, base: str | None = None, label: str | None = None,
+                     skip_batchnorm: bool = True) -> Result:
+    """Whether only the last ``last`` layers of a base train (``base``: its name in ``model``).
+
+    As in ``for layer in base.layers[:-last]: layer.trainable = False``: layers are counted
+    in ``base.layers`` (pooling layers too); only layers with weights are judged, by what
+    really trains (a layer inside a frozen model does not). BatchNormalization layers are
+    not judged when ``skip_batchnorm`` (keeping them frozen is Keras' advice).
+    """
+    if isinstance(last, bool) or not isinstance(last, int) or last < 0:
+        raise ValueError(f"last must be an integer >= 0, got {last!r}")
+    if not _is_model(model):
+        return Result.fail(f"expected a Keras model, got {type(model).__name__}")
+    found = model
+    if base is not None:
+        found = next((layer for layer in _walk(model) if getattr(layer, "name", None) == base),
+                     None)
+        if found is None or not _is_model(found):
+            names = ", ".join(layer.name for layer in model.layers)
+            return Result.fail(f"your model has no nested model called {base!r} (its layers: "
+                               f"{names})")
+    label = label or f"the base {found.name!r}"
+    layers = list(found.layers)
+    training = {id(weight) for weight in model.trainable_weights}  # frozen parents count
+    wanted_names = {layer.name for layer in layers[len(layers) - last:]} if last else set()
+    judged, should, wrong_frozen, wrong_training = 0, [], [], []
+    for layer in layers:
+        if not layer.weights or (skip_batchnorm and type(layer).__name__ == "BatchNormalization"):
+            continue
+        judged += 1
+        trains = any(id(weight) in training for weight in layer.weights)
+        if layer.name in wanted_names:
+            should.append(layer)
+            if not trains:
+                wrong_frozen.append(layer.name)
+        elif trains:
+            wrong_training.append(layer.name)
+    trained = sum(_size(layer.weights) for layer in should)
+    if wrong_frozen:
+        return Result.fail(
+            f"{label}: layer {wrong_frozen[0]!r} is one of its last {plural(last, 'layer')} and "
+            f"should train, yours is frozen ({plural(len(wrong_frozen), 'layer')} with weights "
+            f"frozen that should train: {', '.join(wrong_frozen)})")
+    if wrong_training:
+        return Result.fail(
+            f"{label}: layer {wrong_training[0]!r} should be frozen, only the last "
+            f"{plural(last, 'layer')} of base.layers train; yours also trains "
+            f"{', '.join(wrong_training)} ({plural(len(wrong_training), 'layer')} too many)")
+    names = ", ".join(layer.name for layer in should) or "none"
+    return Result.ok(f"{label}: its last {plural(last, 'layer')} train ({names}: "
+                     f"{count(trained)} parameters), the other {judged - len(should)} layers "
+                     "with weights are frozen")
+
+
+# --------------------------------------------------------------------------- copied weights
+
+
+def _layers_of(model, kinds) -> list:
+    return [layer for layer in _walk(model) if layer is not model and
+            type(layer).__name__ in kinds]
+
+
+def same_weights(model, source, *, kinds=("Conv2D", "BatchNormalization"),
+                 name: str = "your model", source_name: str = "the trained model") -> Result:
+    """Whether the layers of ``kinds`` in ``model`` hold the weights of those of ``source``.
+
+    Layers are paired in order (nested models included); shared layer objects and copies
+    (``set_weights(get_weights())``) pass, freshly initialised layers fail.
+    """
+    import numpy as np
+
+    for value, what in ((model, name), (source, source_name)):
+        if not _is_model(value):
+            return Result.fail(f"{what}: expected a Keras model, got {type(value).__name__}")
+    kinds = tuple(kinds)
+    mine, theirs = _layers_of(model, kinds), _layers_of(source, kinds)
+    kind_text = " and ".join(kinds)
+    if len(mine) != len(theirs):
+        return Result.fail(f"{name} has {plural(len(mine), f'{kind_text} layer')}, {source_name} "
+                           f"has {len(theirs)}: move all of its {kind_text} layers")
+    if not mine:
+        return Result.fail(f"{source_name} has no {kind_text} layer to compare")
+    for number, (new, old) in enumerate(zip(mine, theirs), start=1):
+        new_weights, old_weights = new.get_weights(), old.get_weights()
+        shapes = [tuple(w.shape) for w in new_weights], [tuple(w.shape) for w in old_weights]
+        if shapes[0] != shapes[1]:
+            return Result.fail(f"{name}: {type(new).__name__} {new.name!r} (number {number}) has "
+                               f"weights of shapes {shapes[0]}, {old.name!r} of {source_name} "
+                               f"has {shapes[1]}")
+        if not all(np.allclose(a, b, rtol=1e-6, atol=1e-7)
+                   for a, b in zip(new_weights, old_weights)):
+            return Result.fail(
+                f"{name}: {type(new).__name__} {new.name!r} (number {number}) does not hold the "
+                f"weights of {old.name!r} of {source_name}: copy them "
+                "(new_layer.set_weights(old_layer.get_weights())) or reuse the trained layers")
+    total = sum(_size(layer.weights) for layer in mine)
+    return Result.ok(f"{name}: its {plural(len(mine), f'{kind_text} layer')} hold the weights of "
+                     f"{source_name} ({count(total)} values)")
+
+
+# --------------------------------------------------------------------------- input size
+
+
+def _functional(model):
+    import keras
+
+    if isinstance(model, keras.Sequential):
+        return getattr(model, "_functional", None)
+    return model if hasattr(model, "_nodes") and hasattr(model, "operations") else None
+
+
+def _node(graph, operation):
+    keys = graph._nodes
+    for index, node in enumerate(operation._inbound_nodes):
+        if f"{id(operation)}_ib-{index}" in keys:
+            return node
+    return None
+
+
+def _resolve(shape, fed) -> tuple:
+    """``shape`` with its unknown sizes taken from ``fed`` (what the graph was given)."""
+    return tuple(f if s is None and f is not None else s for s, f in zip(shape, fed))
+
+
+def _first_convolution(model, fed: tuple):
+    """``(layer, the shape it sees)`` of the first Conv2D, or ``(resizing layer, None)``."""
+    graph = _functional(model)
+    if graph is None:
+        raise ValueError(f"{getattr(model, 'name', model)!r} is not a Functional or built "
+                         "Sequential Keras model")
+    for operation in graph.operations:
+        node = _node(graph, operation)
+        if node is None or node.is_input:
+            continue
+        kind = type(operation).__name__
+        seen = _resolve(tuple(node.input_tensors[0].shape[1:]), fed) if node.input_tensors \
+            else fed
+        if kind in _RESIZING:
+            return operation, None
+        if kind == "Conv2D":
+            return operation, seen
+        if _is_model(operation) and _functional(operation) is not None:
+            found = _first_convolution(operation, seen)
+            if found is not None:
+                return found
+    return None
+
+
+def input_size(model, shape, *, name: str = "your model") -> Result:
+    """Whether ``model`` takes images of ``shape`` as they are: its input accepts them and its
+    first Conv2D sees that size (no Resizing or cropping layer before it)."""
+    if not _is_model(model) or not getattr(model, "inputs", None):
+        return Result.fail(f"{name}: expected a built Keras model, got {type(model).__name__}")
+    shape = tuple(shape)
+    given = tuple(None if d is None else int(d) for d in model.inputs[0].shape[1:])
+    if len(given) != len(shape) or any(g is not None and g != s for g, s in zip(given, shape)):
+        return Result.fail(f"{name} takes {_shape_text(given)} images, not {_shape_text(shape)}: "
+                           f"give it a new keras.Input(shape={shape})")
+    try:
+        found = _first_convolution(model, shape)
+    except ValueError as error:
+        return Result.fail(f"{name}: {error}")
+    if found is None:
+        return Result.fail(f"{name} has no Conv2D layer: where is the convolutional base?")
+    layer, seen = found
+    if seen is None:
+        return Result.fail(f"{name} resizes the images: layer {layer.name!r} "
+                           f"({type(layer).__name__}) changes their size before the first "
+                           "convolution; move the convolutional base to the new size instead")
+    if tuple(seen) != shape:
+        return Result.fail(f"{name}: its first Conv2D {layer.name!r} sees {_shape_text(seen)} "
+                           f"images, not {_shape_text(shape)}: the images are made smaller "
+                           "before the convolutions; move the convolutional base instead")
+    return Result.ok(f"{name} takes {_shape_text(shape)} images and its first Conv2D "
+                     f"{layer.name!r} sees them at that size")
+
+
+# --------------------------------------------------------------------------- relabelled data
+
+
+def _class_text(label, class_names) -> str:
+    label = int(label)
+    if class_names is not None and 0 <= label < len(class_names):
+        return f"{label} ({class_names[label]!r})"
+    return str(label)
+
+
+def labels(answer, expected, *, class_names=None, name: str = "your labels",
+           hint: str = "") -> Result:
+    """Whether ``answer`` holds the class numbers ``expected``, one per image, in order.
+
+    ``class_names`` (the names of the expected labels, in label order) makes the message
+    name the first class whose images got another label. ``hint`` is added when the number
+    of labels differs.
+    """
+    import numpy as np
+
+    try:
+        data = np.asarray(answer)
+    except Exception as error:  # noqa: BLE001 - whatever the student passed
+        return Result.fail(f"{name}: expected an array of labels ({error})")
+    want = np.asarray(expected).reshape(-1)
+    if data.ndim == 2 and data.shape[1] == 1:
+        data = data[:, 0]
+    if data.ndim == 2 and class_names is not None and data.shape[1] == len(class_names):
+        return Result.fail(f"{name}: expected one class number per image, yours are one-hot "
+                           f"rows of shape {data.shape} (np.argmax(labels, axis=1) gives the "
+                           "numbers)")
+    if data.ndim != 1 or data.dtype == object:
+        return Result.fail(f"{name}: expected one class number per image (shape "
+                           f"({len(want)},)), yours has shape {data.shape}")
+    if len(data) != len(want):
+        message = f"{name}: expected {count(len(want))} labels, yours has {count(len(data))}"
+        return Result.fail(f"{message} ({hint})" if hint else message)
+    if not np.issubdtype(data.dtype, np.number) or not np.all(np.mod(data, 1) == 0):
+        return Result.fail(f"{name}: expected whole class numbers, yours are {data.dtype}")
+    if np.array_equal(data.astype(np.int64), want.astype(np.int64)):
+        classes = len(np.unique(want))
+        return Result.ok(f"{name}: all {count(len(want))} labels are right "
+                         f"({plural(classes, 'class', 'classes')})")
+    wrong_classes = 0
+    first = None
+    for label in np.unique(want):
+        mask = want == label
+        got = data[mask].astype(np.int64)
+        wrong = got != label
+        if wrong.any():
+            wrong_classes += 1
+            if first is None:
+                values, counts = np.unique(got[wrong], return_counts=True)
+                first = (label, int(mask.sum()), int(wrong.sum()), values[np.argmax(counts)])
+    label, total, wrong_count, common = first
+    what = f"class {class_names[int(label)]!r}" if class_names is not None and \
+        0 <= int(label) < len(class_names) else f"label {int(label)}"
+    more = f"; {wrong_classes - 1} other classes are wrong too" if wrong_classes > 1 else ""
+    return Result.fail(f"{name}: the {total} images of {what} should have label {int(label)}, "
+                       f"{wrong_count} of yours have {_class_text(common, class_names)}{more}")
+
+
+def same_array(answer, expected, *, name: str = "your array", hint: str = "") -> Result:
+    """Whether ``answer`` equals ``expected`` (same shape, same values); the message counts
+    the entries (along the first axis, e.g. images) that differ. ``hint`` says why it may."""
+    import numpy as np
+
+    try:
+        data = np.asarray(answer)
+    except Exception as error:  # noqa: BLE001 - whatever the student passed
+        return Result.fail(f"{name}: expected an array ({error})")
+    want = np.asarray(expected)
+    suffix = f" ({hint})" if hint else ""
+    if data.shape != want.shape:
+        return Result.fail(f"{name}: expected shape {want.shape}, yours is {data.shape}{suffix}")
+    if data.dtype == object:
+        return Result.fail(f"{name}: expected an array of numbers, got {type(answer).__name__}")
+    if np.array_equal(data, want):
+        return Result.ok(f"{name} is right: shape {want.shape}")
+    if want.ndim == 0:
+        return Result.fail(f"{name}: {data} is not right{suffix}")
+    differs = np.any((data != want).reshape(len(want), -1), axis=1)
+    first = int(np.argmax(differs))
+    return Result.fail(f"{name}: {count(int(differs.sum()))} of {count(len(want))} entries along "
+                       f"the first axis differ from the expected ones (the first is number "
+                       f"{first}){suffix}")

@@ -1,0 +1,54 @@
+"""The optimizer's learning rate of a compiled model, and scores against per-profile thresholds."""
+
+import keras
+import numpy as np
+import pytest
+from keras import layers
+
+from cnncourse.checks import at_least, learning_rate
+
+
+@pytest.fixture
+def model():
+    inputs = keras.Input((4,))
+    return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(inputs))
+
+
+def test_the_learning_rate_of_the_compiled_optimizer(model):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-6), loss="binary_crossentropy")
+    result = learning_rate(model, 1e-6)
+    assert result.passed  # stored as float32: 9.99999997e-07
+    assert result.message == "the learning rate of your Adam optimizer: 1e-06 is right"
+
+
+def test_a_known_wrong_rate_is_explained_and_the_expected_one_shown(model):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy")
+    result = learning_rate(model, 1e-6, wrong={1e-3: "the rate of the frozen model"})
+    assert not result.passed
+    assert result.message == ("the learning rate of your Adam optimizer: 0.001 is not right: "
+                              "the rate of the frozen model (expected 1e-06)")
+
+
+def test_an_uncompiled_model_or_a_schedule_says_so(model):
+    result = learning_rate(model, 1e-6)
+    assert result.message.startswith("the learning rate: your model is not compiled")
+    assert not learning_rate("a model", 1e-6).passed
+    schedule = keras.optimizers.schedules.ExponentialDecay(1e-3, 10, 0.9)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=schedule), loss="mse")
+    rate = learning_rate(model, 1e-3)
+    # Keras 3 reports a schedule's current value; either it matches or the message says why.
+    assert rate.passed or "learning rate" in rate.message
+
+
+def test_at_least_with_a_threshold_per_profile():
+    thresholds = {"tiny": 0.25, "small": 0.55, "full": 0.65}
+    assert at_least(0.5, thresholds, name="test accuracy", profile="tiny").message == (
+        "test accuracy 0.500 reaches 0.250 in the tiny profile")
+    result = at_least(np.float32(0.5), thresholds, name="test accuracy", profile="small")
+    assert not result.passed
+    assert result.message == "test accuracy 0.500 is below the 0.550 expected in the small profile"
+    assert at_least(3, 2).message == "your score 3.000 reaches 2.000"
+    assert not at_least("high", 0.5).passed
+    assert not at_least(float("nan"), 0.5).passed
+    with pytest.raises(KeyError):
+        at_least(0.5, {"full": 0.6}, profile="tiny")
