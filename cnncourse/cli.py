@@ -56,7 +56,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from cnncourse.grading.grade import grade_all
 
     return grade_all(Path(args.submissions), gradebook=args.gradebook, output=args.output,
-                     assignments=args.assignment or None)
+                     assignments=args.assignment or None, profile=args.profile,
+                     cell_timeout=args.timeout)
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
@@ -118,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gradebook", default=None,
                    help="gradebook database URL (default: sqlite in the output folder)")
     p.add_argument("--output", default="grading", help="grading work folder (default: grading)")
+    p.add_argument("--profile", choices=["full", "small", "tiny"], default="tiny",
+                   help="the size profile the submissions run in (default: tiny)")
+    p.add_argument("--timeout", type=int, default=None,
+                   help="seconds a cell may run (default: the profile's cell_timeout)")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("feedback", help="write per-student HTML feedback from a graded folder")

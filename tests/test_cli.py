@@ -27,3 +27,14 @@ def test_console_script_runs_as_a_module():
     assert result.returncode == 0
     for command in ("book", "models", "release", "grade", "feedback", "report", "validate"):
         assert command in result.stdout
+
+
+def test_grade_passes_profile_and_timeout_through(monkeypatch, tmp_path):
+    import cnncourse.grading.grade as grade
+
+    calls = []
+    monkeypatch.setattr(grade, "grade_all", lambda *args, **kwargs: calls.append(kwargs) or 0)
+    assert main(["grade", str(tmp_path), "--profile", "small", "--timeout", "99"]) == 0
+    assert (calls[0]["profile"], calls[0]["cell_timeout"]) == ("small", 99)
+    assert main(["grade", str(tmp_path)]) == 0
+    assert (calls[1]["profile"], calls[1]["cell_timeout"]) == ("tiny", None)

@@ -1,0 +1,139 @@
+"""a2 (binary CNN, cats vs dogs) graded in one batch: the solution, the untouched exercise, and
+a student who makes one mistake in each of six questions (an unfrozen VGG16 base, fine-tuning
+at Adam's default rate, a basic CNN without batch normalisation, a wrong split, a rotation
+factor in the wrong unit, a cleaning that only looks at file extensions): each question loses
+exactly its documented points, with the message that explains it."""
+
+import pytest
+
+from .helpers import (
+    answered,
+    auto_points,
+    exercise_notebook,
+    grade_batch,
+    max_points,
+    mutated,
+    solution_answers,
+)
+
+ASSIGNMENT, NOTEBOOK = "a2", "a2_binary_cnn"
+
+MISTAKES = {
+    # 1.1: only the extension is checked, so the empty, text, truncated and corrupt .jpg stay.
+    "q1_1_answer": [
+        ("        return False\n    try:", "        return False\n    return True\n    try:")
+    ],
+    # 1.2: an 80/10/10 split where the question asks for 70/15/15 (the same seed reproduces it).
+    "q1_2_answer": [("ratios=(0.7, 0.15, 0.15)", "ratios=(0.8, 0.1, 0.1)")],
+    # 2.1: the blocks without their batch normalisation.
+    "q2_1_answer": [("        x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x)\n", "")],
+    # 4.1: the base left trainable: "frozen" training fine-tunes all of VGG16.
+    "q4_1_answer": [("conv_base.trainable = False", "conv_base.trainable = True")],
+    # 4.2: fine-tuning at Adam's default rate instead of the report's 1e-6.
+    "q4_2_answer": [("Adam(learning_rate=1e-6)", "Adam(learning_rate=1e-3)")],
+    # 4.3: the rotation factor read as a fraction of 100 degrees, not of a full turn.
+    "q4_3_answer": [("layers.RandomRotation(40 / 360,", "layers.RandomRotation(0.4,")],
+}
+
+#: Points of every test cell (31 autograded; 4 more for the two written answers).
+MAX_POINTS = {"q1_1_test": 3, "q1_2_test": 4, "q1_3_test": 2, "q2_1_test": 3, "q2_2_test": 3,
+              "q2_3_test": 3, "q3_1_test": 2, "q3_2_test": 2, "q4_1_test": 3, "q4_2_test": 3,
+              "q4_3_test": 3}
+
+#: What each test cell keeps with MISTAKES: every other cell keeps all of its points.
+#: 1.1 loses removed_files (1) and the kept counts (1), keeps the files-on-disk check;
+#: 1.2 loses the split sizes (1); 2.1 loses the architecture (1.5) and both parameter
+#: counts (0.5 + 0.5), keeps the output shape; 4.1 loses the frozen base (1); 4.2 the
+#: learning rate (1); 4.3 the augmentation settings (1.5).
+#: The one mistake that reaches a second question, on purpose: without batch normalisation
+#: the network does not fit the training set in the tiny budget (final training accuracy
+#: 0.6 where the reference reaches 0.82), which 2.3's training check exists to catch (0.5).
+MISTAKE_POINTS = dict(MAX_POINTS, q1_1_test=1, q1_2_test=3, q2_1_test=0.5, q2_3_test=2.5,
+                      q4_1_test=2, q4_2_test=2, q4_3_test=1.5)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    answers = solution_answers(ASSIGNMENT, NOTEBOOK)
+    students = {
+        "solution": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK), answers),
+        "untouched": exercise_notebook(ASSIGNMENT, NOTEBOOK),
+        "mistakes": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK),
+                             mutated(answers, MISTAKES)),
+    }
+    graded = grade_batch(tmp_path_factory.mktemp("a2"), ASSIGNMENT, NOTEBOOK, students)
+    print(f"a2: 3 submissions graded in {graded.seconds:.0f} s")
+    return graded
+
+
+@pytest.mark.slow
+def test_the_solution_gets_every_autograded_point(batch):
+    assert max_points(batch, "solution") == MAX_POINTS
+    assert auto_points(batch, "solution") == MAX_POINTS
+    row = batch.rows["solution"]
+    assert (row["score"], row["max_score"], row["status"], row["reason"]) == \
+        ("31", "35", "graded", "")
+
+
+@pytest.mark.slow
+def test_the_untouched_exercise_scores_zero_without_stopping_the_batch(batch):
+    points = auto_points(batch, "untouched")
+    assert set(points) == set(MAX_POINTS)
+    assert all(score == 0 for score in points.values()), points
+    row = batch.rows["untouched"]
+    assert (row["score"], row["max_score"], row["status"]) == ("0", "35", "graded")
+    assert row["reason"].startswith(
+        "unanswered: q1_1_answer, q1_2_answer, q1_3_answer, q2_1_answer, q2_2_answer, "
+        "q2_3_answer, q3_1_answer, q3_2_answer, q4_1_answer, q4_2_answer, q4_2_discussion, "
+        "q4_3_answer, q4_3_discussion")
+
+
+@pytest.mark.slow
+def test_each_mistake_costs_exactly_its_points(batch):
+    assert auto_points(batch, "mistakes") == MISTAKE_POINTS
+    assert batch.rows["mistakes"]["score"] == "21.5"
+
+
+@pytest.mark.slow
+def test_a_cleaning_by_extension_only_names_the_files_it_left(batch):
+    messages = batch.failed("mistakes", "q1_1_test")
+    assert "removed_files: expected 6 items, yours has 4 items missing (Cat/44.jpg, " \
+        "Cat/45.jpg, Dog/44.jpg, Dog/45.jpg)" in messages
+    assert "images kept in Cat: 46 is not right" in messages
+    assert "kept_files" not in messages  # what it kept is what is on disk
+
+
+@pytest.mark.slow
+def test_a_wrong_split_is_caught_by_its_sizes_only(batch):
+    messages = batch.failed("mistakes", "q1_2_test").splitlines()
+    assert messages == ["train images: 64 is not right", "val images: 8 is not right",
+                        "test images: 8 is not right"]
+
+
+@pytest.mark.slow
+def test_the_missing_batch_normalisation_is_named(batch):
+    messages = batch.failed("mistakes", "q2_1_test")
+    assert "layer 4 BatchNormalization is missing (it comes after layer 3 MaxPooling2D)" \
+        in messages
+    assert "total parameters of your model: 282,561 is not right (expected 282,945)" in messages
+    # ... and the network that results does not learn in the tiny budget (2.3's check).
+    training = batch.failed("mistakes", "q2_3_test")
+    assert training.startswith("final accuracy 0.")
+    assert training.endswith("is below the 0.700 expected in the tiny profile")
+
+
+@pytest.mark.slow
+def test_an_unfrozen_base_and_a_large_fine_tuning_rate_are_explained(batch):
+    assert batch.failed("mistakes", "q4_1_test") == (
+        "the VGG16 base must be frozen: 14,714,688 of its 14,714,688 parameters are trainable")
+    assert batch.failed("mistakes", "q4_2_test") == (
+        "the learning rate of your Adam optimizer: 0.001 is not right: that is Adam's default "
+        "rate, the one the report's frozen model trained with: steps that large destroy the "
+        "pretrained filters in the first updates (expected 1e-06)")
+
+
+@pytest.mark.slow
+def test_a_rotation_factor_in_the_wrong_unit_is_explained(batch):
+    assert batch.failed("mistakes", "q4_3_test") == (
+        "augmentation: rotation_range=40: your RandomRotation turns by up to 144 degrees "
+        "(factor 0.4); its factor is a fraction of a full turn: 40 degrees is 40 / 360 = 0.111")
