@@ -61,7 +61,8 @@ def _activation_name(value) -> str:
     return getattr(value, "__name__", str(value))
 
 
-def _weights_size(weights) -> int:
+def weights_size(weights) -> int:
+    """The number of values in a list of weights (variables or arrays)."""
     total = 0
     for weight in weights:
         size = 1
@@ -69,6 +70,13 @@ def _weights_size(weights) -> int:
             size *= int(dim)
         total += size
     return total
+
+
+def walk_layers(layer):
+    """``layer`` and every layer nested in it, in the order of their ``layers`` lists."""
+    yield layer
+    for child in getattr(layer, "layers", []) or []:
+        yield from walk_layers(child)
 
 
 def layer_spec(operation) -> spec.Layer:
@@ -107,8 +115,8 @@ def layer_spec(operation) -> spec.Layer:
         return spec.Concatenate(name=name, axis=int(config.get("axis", -1)))
     # A nested model (a pretrained base, an augmentation pipeline) or a layer the specs do
     # not describe: an opaque block with its counts.
-    params = _weights_size(getattr(operation, "weights", []))
-    trainable = _weights_size(getattr(operation, "trainable_weights", []))
+    params = weights_size(getattr(operation, "weights", []))
+    trainable = weights_size(getattr(operation, "trainable_weights", []))
     label = name if isinstance(operation, keras.Model) else kind
     return spec.Block(name=name, label=label or kind, params=params,
                       non_trainable_params=params - trainable,
@@ -156,8 +164,8 @@ def read_model(model) -> ModelGraph:
             spec=layer_spec(operation),
             name=getattr(operation, "name", type(operation).__name__),
             class_name=type(operation).__name__,
-            params=_weights_size(weights),
-            trainable_params=_weights_size(trainable_weights),
+            params=weights_size(weights),
+            trainable_params=weights_size(trainable_weights),
             input_shape=_shape(inputs[0]) if inputs else None,
             output_shape=_shape(outputs[0]) if outputs else None,
             parents=parents,

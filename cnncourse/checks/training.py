@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from cnncourse.checks.keras_reader import walk_layers, weights_size
 from cnncourse.checks.numeric import as_number, number
 from cnncourse.checks.result import Result, count, plural
 from cnncourse.profile import current_profile
 
 _ACCURACY_ALIASES = ("accuracy", "acc", "binary_accuracy", "categorical_accuracy",
                      "sparse_categorical_accuracy")
-
-
-def _size(weights) -> int:
-    total = 0
-    for weight in weights:
-        size = 1
-        for dim in weight.shape:
-            size *= int(dim)
-        total += size
-    return total
-
-
-def _walk(layer):
-    yield layer
-    for child in getattr(layer, "layers", []) or []:
-        yield from _walk(child)
 
 
 def find_layer(model, layer):
@@ -39,7 +24,7 @@ def find_layer(model, layer):
             raise LookupError(f"your model has {plural(len(layers), 'layer')}, no layer {layer}")
         return layers[layer]
     if isinstance(layer, str):
-        for candidate in _walk(model):
+        for candidate in walk_layers(model):
             if getattr(candidate, "name", None) == layer:
                 return candidate
         names = ", ".join(getattr(child, "name", "?") for child in getattr(model, "layers", []))
@@ -54,7 +39,7 @@ def _layer_counts(model, layer, label):
         found = find_layer(model, layer)
     except LookupError as error:
         return None, Result.fail(f"{label}: {error}")
-    return (found, _size(found.weights), _size(found.trainable_weights)), None
+    return (found, weights_size(found.weights), weights_size(found.trainable_weights)), None
 
 
 def frozen(model, layer=None, *, label: str | None = None) -> Result:
@@ -98,7 +83,7 @@ def parameters(model, expected: int, *, trainable_count: int | None = None,
     result = number(total, expected, name=f"{name} of your model", wrong=wrong, reveal=True)
     if not result.passed or trainable_count is None:
         return result
-    got = _size(model.trainable_weights)
+    got = weights_size(model.trainable_weights)
     if got != trainable_count:
         return Result.fail(f"trainable parameters of your model: expected "
                            f"{count(trainable_count)}, yours has {count(got)}")

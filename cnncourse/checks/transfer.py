@@ -9,26 +9,10 @@ with the truth, naming the first class that went wrong.
 
 from __future__ import annotations
 
+from cnncourse.checks.keras_reader import walk_layers, weights_size
 from cnncourse.checks.result import Result, count, plural
 
 _RESIZING = ("Resizing", "CenterCrop", "RandomCrop")
-
-
-def _size(weights) -> int:
-    total = 0
-    for weight in weights:
-        size = 1
-        for dim in weight.shape:
-            size *= int(dim)
-        total += size
-    return total
-
-
-def _walk(layer):
-    """``layer`` and every layer nested in it, in the order of their ``layers`` lists."""
-    yield layer
-    for child in getattr(layer, "layers", []) or []:
-        yield from _walk(child)
 
 
 def _shape_text(shape) -> str:
@@ -57,8 +41,8 @@ def trainable_layers(model, last: int, *, base: str | None = None, label: str | 
         return Result.fail(f"expected a Keras model, got {type(model).__name__}")
     found = model
     if base is not None:
-        found = next((layer for layer in _walk(model) if getattr(layer, "name", None) == base),
-                     None)
+        found = next((layer for layer in walk_layers(model)
+                      if getattr(layer, "name", None) == base), None)
         if found is None or not _is_model(found):
             names = ", ".join(layer.name for layer in model.layers)
             return Result.fail(f"your model has no nested model called {base!r} (its layers: "
@@ -79,7 +63,7 @@ def trainable_layers(model, last: int, *, base: str | None = None, label: str | 
                 wrong_frozen.append(layer.name)
         elif trains:
             wrong_training.append(layer.name)
-    trained = sum(_size(layer.weights) for layer in should)
+    trained = sum(weights_size(layer.weights) for layer in should)
     if wrong_frozen:
         return Result.fail(
             f"{label}: layer {wrong_frozen[0]!r} is one of its last {plural(last, 'layer')} and "
@@ -100,7 +84,7 @@ def trainable_layers(model, last: int, *, base: str | None = None, label: str | 
 
 
 def _layers_of(model, kinds) -> list:
-    return [layer for layer in _walk(model) if layer is not model and
+    return [layer for layer in walk_layers(model) if layer is not model and
             type(layer).__name__ in kinds]
 
 
@@ -137,7 +121,7 @@ def same_weights(model, source, *, kinds=("Conv2D", "BatchNormalization"),
                 f"{name}: {type(new).__name__} {new.name!r} (number {number}) does not hold the "
                 f"weights of {old.name!r} of {source_name}: copy them "
                 "(new_layer.set_weights(old_layer.get_weights())) or reuse the trained layers")
-    total = sum(_size(layer.weights) for layer in mine)
+    total = sum(weights_size(layer.weights) for layer in mine)
     return Result.ok(f"{name}: its {plural(len(mine), f'{kind_text} layer')} hold the weights of "
                      f"{source_name} ({count(total)} values)")
 

@@ -131,3 +131,19 @@ def auto_points(batch: GradedBatch, student: str) -> dict[str, float]:
 def max_points(batch: GradedBatch, student: str) -> dict[str, float]:
     return {name: maximum for name, (_, maximum) in batch.scores[student].items()
             if name.endswith("_test")}
+
+
+def grade_students(base: Path, assignment: str, notebook: str,
+                   mistaken: dict[str, dict[str, list[tuple[str, str]]]]) -> GradedBatch:
+    """Grade, in one batch, the solution's answers typed into the exercise ("solution"), the
+    untouched exercise ("untouched") and one student per entry of ``mistaken`` (name ->
+    changes to the solution's answers, as for `mutated`)."""
+    answers = solution_answers(assignment, notebook)
+    students = {"solution": answered(exercise_notebook(assignment, notebook), answers),
+                "untouched": exercise_notebook(assignment, notebook)}
+    for student, changes in mistaken.items():
+        students[student] = answered(exercise_notebook(assignment, notebook),
+                                     mutated(answers, changes))
+    graded = grade_batch(base, assignment, notebook, students)
+    print(f"{assignment}: {len(students)} submissions graded in {graded.seconds:.0f} s")
+    return graded

@@ -5,13 +5,9 @@ them): each question loses exactly its points, with the message that explains it
 import pytest
 
 from .helpers import (
-    answered,
     auto_points,
-    exercise_notebook,
-    grade_batch,
+    grade_students,
     max_points,
-    mutated,
-    solution_answers,
 )
 
 ASSIGNMENT, NOTEBOOK = "a1", "a1_convolutions_and_parameters"
@@ -51,16 +47,8 @@ MISTAKE_POINTS = {"q3_2a_test": 0, "q3_2b_test": 4, "q4_1_data_test": 1.5,
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    answers = solution_answers(ASSIGNMENT, NOTEBOOK)
-    students = {
-        "solution": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK), answers),
-        "untouched": exercise_notebook(ASSIGNMENT, NOTEBOOK),
-        "mistakes": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK),
-                             mutated(answers, MISTAKES)),
-    }
-    graded = grade_batch(tmp_path_factory.mktemp("a1"), ASSIGNMENT, NOTEBOOK, students)
-    print(f"a1: 3 submissions graded in {graded.seconds:.0f} s")
-    return graded
+    return grade_students(tmp_path_factory.mktemp("a1"), ASSIGNMENT, NOTEBOOK,
+                          {"mistakes": MISTAKES})
 
 
 @pytest.mark.slow

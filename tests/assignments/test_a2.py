@@ -7,13 +7,9 @@ exactly its documented points, with the message that explains it."""
 import pytest
 
 from .helpers import (
-    answered,
     auto_points,
-    exercise_notebook,
-    grade_batch,
+    grade_students,
     max_points,
-    mutated,
-    solution_answers,
 )
 
 ASSIGNMENT, NOTEBOOK = "a2", "a2_binary_cnn"
@@ -54,16 +50,8 @@ MISTAKE_POINTS = dict(MAX_POINTS, q1_1_test=1, q1_2_test=3, q2_1_test=0.5, q2_3_
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    answers = solution_answers(ASSIGNMENT, NOTEBOOK)
-    students = {
-        "solution": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK), answers),
-        "untouched": exercise_notebook(ASSIGNMENT, NOTEBOOK),
-        "mistakes": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK),
-                             mutated(answers, MISTAKES)),
-    }
-    graded = grade_batch(tmp_path_factory.mktemp("a2"), ASSIGNMENT, NOTEBOOK, students)
-    print(f"a2: 3 submissions graded in {graded.seconds:.0f} s")
-    return graded
+    return grade_students(tmp_path_factory.mktemp("a2"), ASSIGNMENT, NOTEBOOK,
+                          {"mistakes": MISTAKES})
 
 
 @pytest.mark.slow

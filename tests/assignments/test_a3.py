@@ -5,13 +5,9 @@ points, with the message that explains it."""
 import pytest
 
 from .helpers import (
-    answered,
     auto_points,
-    exercise_notebook,
-    grade_batch,
+    grade_students,
     max_points,
-    mutated,
-    solution_answers,
 )
 
 ASSIGNMENT, NOTEBOOK = "a3", "a3_cifar10_architectures"
@@ -35,16 +31,8 @@ MISTAKE_POINTS = {"q1_test": 2, "q2_test": 1, "q3_test": 3, "q4_test": 2, "q5_te
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    answers = solution_answers(ASSIGNMENT, NOTEBOOK)
-    students = {
-        "solution": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK), answers),
-        "untouched": exercise_notebook(ASSIGNMENT, NOTEBOOK),
-        "mistakes": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK),
-                             mutated(answers, MISTAKES)),
-    }
-    graded = grade_batch(tmp_path_factory.mktemp("a3"), ASSIGNMENT, NOTEBOOK, students)
-    print(f"a3: 3 submissions graded in {graded.seconds:.0f} s")
-    return graded
+    return grade_students(tmp_path_factory.mktemp("a3"), ASSIGNMENT, NOTEBOOK,
+                          {"mistakes": MISTAKES})
 
 
 @pytest.mark.slow

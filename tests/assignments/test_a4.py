@@ -5,13 +5,9 @@ import re
 import pytest
 
 from .helpers import (
-    answered,
     auto_points,
-    exercise_notebook,
-    grade_batch,
+    grade_students,
     max_points,
-    mutated,
-    solution_answers,
 )
 
 ASSIGNMENT, NOTEBOOK = "a4", "a4_transfer_learning"
@@ -45,16 +41,8 @@ FULL = {"q1_test": 3, "q2_test": 4, "q3_test": 3, "q4_test": 4, "q5_test": 2, "q
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    answers = solution_answers(ASSIGNMENT, NOTEBOOK)
-    students = {
-        "solution": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK), answers),
-        "untouched": exercise_notebook(ASSIGNMENT, NOTEBOOK),
-        "softmax": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK),
-                            mutated(answers, SOFTMAX_STUDENT)),
-        "unfrozen": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK),
-                             mutated(answers, UNFROZEN_STUDENT)),
-    }
-    return grade_batch(tmp_path_factory.mktemp("a4"), ASSIGNMENT, NOTEBOOK, students)
+    return grade_students(tmp_path_factory.mktemp("a4"), ASSIGNMENT, NOTEBOOK,
+                          {"softmax": SOFTMAX_STUDENT, "unfrozen": UNFROZEN_STUDENT})
 
 
 @pytest.mark.slow

@@ -5,13 +5,9 @@ import re
 import pytest
 
 from .helpers import (
-    answered,
     auto_points,
-    exercise_notebook,
-    grade_batch,
+    grade_students,
     max_points,
-    mutated,
-    solution_answers,
 )
 
 ASSIGNMENT, NOTEBOOK = "a5", "a5_transfer_across_sizes"
@@ -40,13 +36,8 @@ FULL = {"q1_test": 4, "q2_test": 3, "q3_test": 1, "q4_test": 2, "q5_test": 3, "q
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    answers = solution_answers(ASSIGNMENT, NOTEBOOK)
-    students = {
-        "solution": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK), answers),
-        "untouched": exercise_notebook(ASSIGNMENT, NOTEBOOK),
-        "mistaken": answered(exercise_notebook(ASSIGNMENT, NOTEBOOK), mutated(answers, MISTAKES)),
-    }
-    return grade_batch(tmp_path_factory.mktemp("a5"), ASSIGNMENT, NOTEBOOK, students)
+    return grade_students(tmp_path_factory.mktemp("a5"), ASSIGNMENT, NOTEBOOK,
+                          {"mistaken": MISTAKES})
 
 
 @pytest.mark.slow
