@@ -21,22 +21,6 @@ _quiet.import_tensorflow()
 REPO = Path(__file__).resolve().parent.parent
 
 
-def pytest_collection_modifyitems(config, items):
-    """Group tests for pytest-xdist's loadgroup: a module runs whole on one worker (its module
-    fixtures run once), the modules of a folder with session fixtures in its conftest share one
-    worker (the book's one build, the grading tests' graded batch, the data files), and each
-    solution notebook's nbval run is a group of its own (they are long)."""
-    for item in items:
-        module = Path(str(item.fspath)).resolve().relative_to(REPO)
-        if module.parts[:2] in {("tests", "book"), ("tests", "grading"), ("tests", "data")}:
-            group = "/".join(module.parts[:2])
-        elif module.parts[:2] == ("tests", "solutions"):
-            group = item.nodeid
-        else:
-            group = module.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def repo() -> Path:
     """The repository root."""

@@ -1,5 +1,6 @@
 """Build the book once per test session, in the tiny profile, into a cached folder."""
 
+import fcntl
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,10 @@ def chapters() -> list[str]:
 def built_book() -> Path:
     """The html folder of a strict tiny-profile build; the build must succeed."""
     BUILD.mkdir(parents=True, exist_ok=True)
-    status = build_book(profile="tiny", output=BUILD, strict=True, quiet=True)
+    # Test modules run on two pytest-xdist workers: one builds, the other waits for the lock
+    # and then only re-renders from the execution cache.
+    with (BUILD.parent / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        status = build_book(profile="tiny", output=BUILD, strict=True, quiet=True)
     assert status == 0, "the strict tiny-profile build of the book failed (see the output above)"
     return BUILD / "html"
