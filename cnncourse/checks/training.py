@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from cnncourse.checks.arrays import _shape_text
 from cnncourse.checks.keras_reader import walk_layers, weights_size
 from cnncourse.checks.numeric import as_number, number
 from cnncourse.checks.result import Result, count, plural
@@ -88,11 +89,6 @@ def parameters(model, expected: int, *, trainable_count: int | None = None,
         return Result.fail(f"trainable parameters of your model: expected "
                            f"{count(trainable_count)}, yours has {count(got)}")
     return Result.ok(f"{result.message}, {count(got)} of them trainable")
-
-
-def _shape_text(shape) -> str:
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + \
-        ("," if len(shape) == 1 else "") + ")"
 
 
 def output_shape(value, expected: tuple, *, name: str = "the output") -> Result:

@@ -9,14 +9,11 @@ with the truth, naming the first class that went wrong.
 
 from __future__ import annotations
 
+from cnncourse.checks.architecture import _shape as _shape_text
 from cnncourse.checks.keras_reader import walk_layers, weights_size
 from cnncourse.checks.result import Result, count, plural
 
 _RESIZING = ("Resizing", "CenterCrop", "RandomCrop")
-
-
-def _shape_text(shape) -> str:
-    return "x".join("?" if value is None else str(value) for value in shape)
 
 
 def _is_model(value) -> bool:
