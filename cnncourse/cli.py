@@ -53,11 +53,17 @@ def _cmd_release(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from cnncourse.grading.grade import grade_all
+    from cnncourse.grading.grade import SandboxMissing, grade_all
 
-    return grade_all(Path(args.submissions), gradebook=args.gradebook, output=args.output,
-                     assignments=args.assignment or None, profile=args.profile,
-                     cell_timeout=args.timeout)
+    try:
+        grade_all(Path(args.submissions), gradebook=args.gradebook, output=args.output,
+                  assignments=args.assignment or None, profile=args.profile,
+                  cell_timeout=args.timeout, sandboxed=not args.no_sandbox, force=args.force)
+    except SandboxMissing as error:
+        print(f"cnncourse grade: refusing to run student code without a sandbox: {error}",
+              file=sys.stderr)
+        return 2
+    return 0
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
@@ -123,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the size profile the submissions run in (default: tiny)")
     p.add_argument("--timeout", type=int, default=None,
                    help="seconds a cell may run (default: the profile's cell_timeout)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run student code UNPROTECTED, as this user (never for a real class)")
+    p.add_argument("--force", action="store_true",
+                   help="grade again the submissions the journal already holds unchanged")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("feedback", help="write per-student HTML feedback from a graded folder")

@@ -14,6 +14,17 @@ def cache_dir(*parts: str) -> Path:
     return path
 
 
+def scratch_dir(*parts: str) -> Path:
+    """A folder for one run's own state (KerasTuner's trials): under CNNCOURSE_SCRATCH when
+    set (the grader's sandbox sets it), else under the cache; created."""
+    value = os.environ.get("CNNCOURSE_SCRATCH")
+    if not value:
+        return cache_dir(*parts)
+    path = Path(value).joinpath(*parts)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def data_dir() -> Path | None:
     """The folder holding real datasets (CNNCOURSE_DATA), or None when it is not set."""
     value = os.environ.get("CNNCOURSE_DATA")

@@ -18,6 +18,8 @@ from itertools import pairwise
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnncourse import keras_graph
+
 # Colours of the runs in the curves (matplotlib's tab10 cycle).
 _RUN_COLOURS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -399,43 +401,35 @@ def layer_graph(model) -> LayerGraph:
     model is a single box (its ``call`` is opaque).
     """
     import keras
-    from keras.src.models.functional import Functional
 
     if isinstance(model, keras.Sequential):
-        functional = getattr(model, "_functional", None)
-        if getattr(model, "built", False) and functional is not None:
-            return layer_graph(functional)
+        if getattr(model, "built", False):
+            try:
+                return layer_graph(keras_graph.functional(model))
+            except keras_graph.ModelReadError:
+                pass
         names = [layer.name for layer in model.layers]
         nodes = tuple(GraphNode(layer.name, type(layer).__name__, "?", _params_of(layer))
                       for layer in model.layers)
         return LayerGraph(nodes, tuple(pairwise(names)))
-    if not isinstance(model, Functional):
+    if not keras_graph.is_functional(model):
         return LayerGraph((GraphNode(model.name, type(model).__name__, "?", _params_of(model)),),
                           ())
+    calls = keras_graph.graph_nodes(model)
     nodes = []
     edges: list[tuple[str, str]] = []
-    known = {id(op) for op in model._operations}
-    for op in model._operations:
+    for op in model.operations:
         outputs = []
-        for index, inbound in enumerate(op._inbound_nodes):
-            if _node_key(op, index) not in model._nodes:
+        for call in calls:
+            if call.layer is not op:
                 continue
-            outputs.extend(inbound.output_tensors)
-            for tensor in inbound.input_tensors:
-                history = getattr(tensor, "_keras_history", None)
-                if history is None or history.operation is None:
-                    continue
-                source = history.operation
-                if id(source) in known and (source.name, op.name) not in edges:
-                    edges.append((source.name, op.name))
+            outputs.extend(call.outputs)
+            for parent in call.parents:
+                edge = (calls[parent].layer.name, op.name)
+                if edge not in edges:
+                    edges.append(edge)
         nodes.append(GraphNode(op.name, type(op).__name__, _shape_text(outputs), _params_of(op)))
     return LayerGraph(tuple(nodes), tuple(edges))
-
-
-def _node_key(operation, index: int) -> str:
-    from keras.src.ops.function import make_node_key
-
-    return make_node_key(operation, index)
 
 
 def _ranks(graph: LayerGraph) -> dict[str, int]:

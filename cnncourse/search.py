@@ -15,7 +15,7 @@ import numpy as np
 
 from cnncourse.models.layers import batch_normalization
 from cnncourse.profile import current_profile
-from cnncourse.training import TrainingRun, _is_smaller_better, compile_and_fit, make_optimizer
+from cnncourse.training import TrainingRun, compile_and_fit, is_smaller_better, make_optimizer
 
 # Grid keys with these names go to `compile_and_fit`; every other key goes to the build function.
 FIT_KEYS = ("learning_rate", "optimizer", "batch_size")
@@ -157,7 +157,7 @@ def grid_search(
         rows.append({"point": number, **params, **run.summary()})
     rank_column = objective if rank_by == "final" else f"best_{objective}"
     table = pd.DataFrame(rows)
-    table = table.sort_values(rank_column, ascending=_is_smaller_better(objective),
+    table = table.sort_values(rank_column, ascending=is_smaller_better(objective),
                               kind="mergesort").reset_index(drop=True)
     table["best"] = table.index == 0
     if not keep_models:
@@ -302,16 +302,16 @@ def random_search(
     Tuner" line, and the search-space and results summaries (which print) are not called.
     """
     from cnncourse._quiet import silence_after_tensorflow
-    from cnncourse.paths import cache_dir
+    from cnncourse.paths import scratch_dir
     from cnncourse.seeding import seed_everything
-    from cnncourse.training import _split_data, resolve_epochs
+    from cnncourse.training import resolve_epochs, split_data
 
     silence_after_tensorflow()
     n_epochs = resolve_epochs(epochs, original_epochs)
     trials = current_profile().trials(int(max_trials))
     if validation is None:
         raise ValueError("random_search scores trials on validation data: pass validation")
-    folder = Path(directory) if directory is not None else cache_dir("keras_tuner")
+    folder = Path(directory) if directory is not None else scratch_dir("keras_tuner")
     folder.mkdir(parents=True, exist_ok=True)
     seed_everything(seed)
     tuner = _random_search_tuner_class()(
@@ -323,8 +323,8 @@ def random_search(
         project_name=project_name,
         overwrite=True,
     )
-    x, y, dataset = _split_data(train, "train")
-    vx, vy, vdataset = _split_data(validation, "validation")
+    x, y, dataset = split_data(train, "train")
+    vx, vy, vdataset = split_data(validation, "validation")
     search_kwargs: dict[str, Any] = {
         "epochs": n_epochs,
         "validation_data": vdataset if vdataset is not None else (vx, vy),
@@ -384,7 +384,7 @@ def _trials_table(tuner, objective: str):
         row["status"] = str(getattr(trial.status, "value", trial.status))
         rows.append(row)
     table = pd.DataFrame(rows)
-    table = table.sort_values("score", ascending=_is_smaller_better(objective), kind="mergesort",
+    table = table.sort_values("score", ascending=is_smaller_better(objective), kind="mergesort",
                               na_position="last").reset_index(drop=True)
     table["best"] = False
     if table["score"].notna().any():

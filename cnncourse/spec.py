@@ -190,7 +190,8 @@ class Network:
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading a Keras model into a spec, and building a spec with Keras.
+# Reading a Keras model into a spec, and building a spec with Keras: `cnncourse.keras_spec`
+# does both (imported when called, so that this module stays free of Keras and of imports).
 
 
 def from_keras(model, name: str | None = None, description: str = "") -> Network:
@@ -200,116 +201,11 @@ def from_keras(model, name: str | None = None, description: str = "") -> Network
     augmentation `Sequential`), a frozen layer, and any other layer (Rescaling, a layer with
     dilation, ...) become a `Block` carrying Keras' own counts and output shape, so the
     parameter counter still adds up. Shared layers (one layer called twice) are refused.
+    The same reading as the architecture check's (`cnncourse.keras_spec.from_keras`).
     """
-    import keras
+    from cnncourse import keras_spec
 
-    if isinstance(model, keras.Sequential):
-        functional = getattr(model, "_functional", None)
-        if functional is None:
-            raise ValueError(f"Sequential model {model.name!r} is not built: give it an "
-                             "Input (keras.Input(shape=...)) as its first layer")
-        return from_keras(functional, name=name or model.name, description=description)
-    if not hasattr(model, "_nodes") or not hasattr(model, "operations"):
-        raise ValueError(f"model {getattr(model, 'name', model)!r} is not a Functional or "
-                         "Sequential Keras model: a subclassed model cannot be read")
-    layers: list[Layer] = []
-    previous: str | None = None
-    for operation in model.operations:
-        node = _model_node(model, operation)
-        if len(node.outputs) != 1:
-            raise ValueError(f"model {model.name!r}, layer {operation.name!r}: layers with "
-                             f"{len(node.outputs)} outputs cannot be described")
-        sources = tuple(tensor._keras_history.operation.name for tensor in node.input_tensors)
-        inputs = None if sources in ((), (previous,)) else sources
-        output_shape = tuple(node.outputs[0].shape[1:])
-        layers.append(_layer_from_keras(operation, output_shape, inputs))
-        previous = operation.name
-    return Network(name=name or model.name, layers=tuple(layers), description=description)
-
-
-def _model_node(model, operation):
-    """The one node (call) of ``operation`` that belongs to ``model``'s graph."""
-    keys = model._nodes  # Keras' node keys: f"{id(operation)}_ib-{node_index}"
-    nodes = [node for index, node in enumerate(operation._inbound_nodes)
-             if f"{id(operation)}_ib-{index}" in keys]
-    if len(nodes) != 1:
-        raise ValueError(f"model {model.name!r}: layer {operation.name!r} is called "
-                         f"{len(nodes)} times in it; shared layers cannot be described")
-    return nodes[0]
-
-
-def _weight_count(weights) -> int:
-    total = 0
-    for weight in weights:
-        size = 1
-        for value in weight.shape:
-            size *= int(value)
-        total += size
-    return total
-
-
-def _activation_name(value) -> str | None:
-    if isinstance(value, dict):
-        value = value.get("config", {}).get("name") or value.get("class_name")
-    if value in (None, "linear"):
-        return None
-    return str(value)
-
-
-def _block_from_keras(layer, output_shape) -> Block:
-    import keras
-
-    kind = type(layer).__name__
-    label = f"{layer.name} ({kind})" if isinstance(layer, keras.Model) else kind
-    return Block(name=layer.name, label=label, params=_weight_count(layer.weights),
-                 non_trainable_params=_weight_count(layer.non_trainable_weights),
-                 output_shape=output_shape, trainable=bool(layer.trainable))
-
-
-def _layer_from_keras(layer, output_shape, inputs) -> Layer:
-    """The spec of one Keras layer (a `Block` when the plain dataclasses cannot say it)."""
-    from keras import layers as kl
-
-    kind = type(layer)
-    common = {"name": layer.name, "inputs": inputs}
-    if kind is kl.InputLayer:
-        return Input(name=layer.name, shape=tuple(layer.batch_shape[1:]))
-    if not layer.trainable and _weight_count(layer.weights):
-        return _block_from_keras(layer, output_shape)
-    config = layer.get_config()
-    channels_last = config.get("data_format", "channels_last") == "channels_last"
-    if kind is kl.Conv2D and channels_last and tuple(config["dilation_rate"]) == (1, 1) \
-            and config.get("groups", 1) == 1:
-        return Conv2D(filters=config["filters"], kernel_size=tuple(config["kernel_size"]),
-                      strides=tuple(config["strides"]), padding=config["padding"],
-                      activation=_activation_name(config["activation"]),
-                      use_bias=config["use_bias"], **common)
-    if kind is kl.Dense:
-        return Dense(units=config["units"], activation=_activation_name(config["activation"]),
-                     use_bias=config["use_bias"], **common)
-    if kind in (kl.MaxPooling2D, kl.AveragePooling2D) and channels_last:
-        target = MaxPooling2D if kind is kl.MaxPooling2D else AveragePooling2D
-        return target(pool_size=tuple(config["pool_size"]), strides=tuple(config["strides"]),
-                      padding=config["padding"], **common)
-    if kind in (kl.GlobalAveragePooling2D, kl.GlobalMaxPooling2D) and channels_last \
-            and not config.get("keepdims", False):
-        target = GlobalAveragePooling2D if kind is kl.GlobalAveragePooling2D else GlobalMaxPooling2D
-        return target(**common)
-    if kind is kl.Flatten and channels_last:
-        return Flatten(**common)
-    if kind is kl.Dropout and config.get("noise_shape") is None:
-        return Dropout(rate=float(config["rate"]), **common)
-    if kind is kl.BatchNormalization and config["axis"] in (-1, len(output_shape)) \
-            and not config.get("renorm", False):
-        return BatchNormalization(center=config["center"], scale=config["scale"], **common)
-    if kind is kl.Activation and _activation_name(config["activation"]):
-        return Activation(activation=_activation_name(config["activation"]), **common)
-    if kind is kl.Concatenate:
-        return Concatenate(axis=config["axis"], **common)
-    if kind is kl.Add:
-        return Add(**common)
-    block = _block_from_keras(layer, output_shape)
-    return Block(**{**block.settings(), **common})
+    return keras_spec.from_keras(model, name=name, description=description)
 
 
 def to_keras(network: Network):
@@ -318,45 +214,6 @@ def to_keras(network: Network):
     Every layer becomes its Keras namesake; the model's outputs are the layers no other layer
     reads. A `Block` cannot be built (it only records counts) and raises ValueError.
     """
-    import keras
+    from cnncourse import keras_spec
 
-    from cnncourse.params import input_names, layer_names
-
-    names = layer_names(network)
-    sources = input_names(network)
-    tensors: dict = {}
-    inputs = []
-    for layer, name, reads in zip(network.layers, names, sources):
-        if isinstance(layer, Input):
-            tensors[name] = keras.Input(shape=layer.shape, name=layer.name)
-            inputs.append(tensors[name])
-            continue
-        keras_layer = _keras_layer(layer, network.name, name)
-        arguments = [tensors[source] for source in reads]
-        tensors[name] = keras_layer(arguments[0] if len(arguments) == 1 else arguments)
-    read = {source for reads in sources for source in reads}
-    outputs = [tensors[name] for name in names if name not in read]
-    return keras.Model(inputs=inputs[0] if len(inputs) == 1 else inputs,
-                       outputs=outputs[0] if len(outputs) == 1 else outputs, name=network.name)
-
-
-def _keras_layer(layer: Layer, network: str, name: str):
-    from keras import layers as kl
-
-    settings = layer.settings()
-    if isinstance(layer, Conv2D):
-        return kl.Conv2D(name=layer.name, **settings)
-    if isinstance(layer, Dense):
-        return kl.Dense(name=layer.name, **settings)
-    if isinstance(layer, MaxPooling2D):
-        return kl.MaxPooling2D(name=layer.name, **settings)
-    if isinstance(layer, AveragePooling2D):
-        return kl.AveragePooling2D(name=layer.name, **settings)
-    simple = {GlobalAveragePooling2D: kl.GlobalAveragePooling2D,
-              GlobalMaxPooling2D: kl.GlobalMaxPooling2D, Flatten: kl.Flatten,
-              Dropout: kl.Dropout, BatchNormalization: kl.BatchNormalization,
-              Activation: kl.Activation, Concatenate: kl.Concatenate, Add: kl.Add}
-    if type(layer) in simple:
-        return simple[type(layer)](name=layer.name, **settings)
-    raise ValueError(f"network {network!r}, layer {name!r}: a {layer.kind} cannot be built "
-                     "with Keras (a Block only records the counts of a sub-model)")
+    return keras_spec.to_keras(network)

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from cnncourse import keras_graph
 from cnncourse.profile import current_profile
 
 # Optimizer names accepted by `make_optimizer` (an optimizer instance is accepted too).
@@ -104,15 +105,14 @@ def output_layer(model):
             layer = layer.layers[-1]
         elif isinstance(layer, keras.Model):
             try:
+                nodes = keras_graph.graph_nodes(layer)
                 outputs = layer.outputs
             except (AttributeError, ValueError):
                 return None
-            if not outputs:
+            found = keras_graph.producer(nodes, outputs[0]) if outputs else None
+            if found is None:
                 return None
-            history = getattr(outputs[0], "_keras_history", None)
-            if history is None or history.operation is None:
-                return None
-            layer = history.operation
+            layer = nodes[found].layer
             if type(layer).__name__ == "InputLayer":
                 return None
         else:
@@ -134,7 +134,7 @@ def output_activation(model) -> str | None:
     activation = getattr(layer, "activation", None)
     if activation is None:
         return "linear" if kind in ("Dense", "Conv2D", "Conv1D", "Conv3D") else None
-    return getattr(activation, "__name__", None)
+    return keras_graph.activation_name(activation)
 
 
 def _output_units(model) -> int | None:
@@ -182,7 +182,7 @@ def infer_loss(model, label_shape: tuple | None):
     return keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits), from_logits
 
 
-def _split_data(data, what: str):
+def split_data(data, what: str):
     """``(x, y, dataset)`` from a pair of arrays or a tf.data.Dataset / keras PyDataset."""
     import keras
     import tensorflow as tf
@@ -227,7 +227,8 @@ def _epoch_timer():
     return _TIMER_CLASS()
 
 
-def _is_smaller_better(metric: str) -> bool:
+def is_smaller_better(metric: str) -> bool:
+    """Whether the best value of ``metric`` (a loss, an error, ...) is its smallest."""
     name = metric.removeprefix("val_")
     return any(part in name for part in _SMALLER_IS_BETTER)
 
@@ -259,7 +260,7 @@ class TrainingRun:
         best = {}
         for name, values in self.history.items():
             if values:
-                best[name] = min(values) if _is_smaller_better(name) else max(values)
+                best[name] = min(values) if is_smaller_better(name) else max(values)
         return best
 
     @property
@@ -277,7 +278,7 @@ class TrainingRun:
         if name is None or not self.history[name]:
             return None
         values = np.asarray(self.history[name], dtype=float)
-        index = np.argmin(values) if _is_smaller_better(name) else np.argmax(values)
+        index = np.argmin(values) if is_smaller_better(name) else np.argmax(values)
         return int(index) + 1
 
     @property
@@ -291,7 +292,7 @@ class TrainingRun:
     def epochs_to_reach(self, target: float, metric: str = "val_accuracy") -> int | None:
         """The first epoch (from 1) where ``metric`` reaches ``target``; None if it never does."""
         values = self._values(metric)
-        smaller = _is_smaller_better(metric)
+        smaller = is_smaller_better(metric)
         for epoch, value in enumerate(values, start=1):
             if (value <= target) if smaller else (value >= target):
                 return epoch
@@ -386,7 +387,7 @@ def compile_and_fit(
     if seed is not None:
         seed_everything(seed)
     profile = current_profile()
-    x, y, dataset = _split_data(train, "train")
+    x, y, dataset = split_data(train, "train")
 
     fit_kwargs: dict[str, Any] = {}
     if dataset is not None:
@@ -413,7 +414,7 @@ def compile_and_fit(
             raise ValueError(f"validation fraction must be between 0 and 1, got {validation}")
         fit_kwargs["validation_split"] = validation
     else:
-        vx, vy, vdataset = _split_data(validation, "validation")
+        vx, vy, vdataset = split_data(validation, "validation")
         fit_kwargs["validation_data"] = vdataset if vdataset is not None else (vx, vy)
 
     if compile_model:
@@ -493,7 +494,7 @@ def _loss_name(model) -> str | None:
 
 def evaluate(model, data, *, batch_size: int | None = None) -> dict[str, float]:
     """Evaluate a compiled ``model`` on ``(images, labels)`` or a dataset; metric name -> value."""
-    x, y, dataset = _split_data(data, "evaluation data")
+    x, y, dataset = split_data(data, "evaluation data")
     if not getattr(model, "compiled", False):
         raise ValueError(f"model {model.name!r} is not compiled: train or compile it first")
     kwargs: dict[str, Any] = {"verbose": 0, "return_dict": True}
@@ -530,7 +531,7 @@ def timing_table(
         if not isinstance(run, TrainingRun):
             raise TypeError(f"run {name!r} is a {type(run).__name__}, not a TrainingRun")
         values = run._values(metric)
-        smaller = _is_smaller_better(metric)
+        smaller = is_smaller_better(metric)
         row = {
             "epochs": run.epochs,
             "seconds": run.seconds,

@@ -28,31 +28,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnncourse.keras_graph import children, is_container, run_graph, takes_training
 from cnncourse.plotting import as_display_image, new_figure
 
 # ----------------------------------------------------------------------------- walking models
-
-
-def _functional_class():
-    from keras.src.models.functional import Functional
-
-    return Functional
-
-
-def _is_container(layer) -> bool:
-    """Whether ``layer`` is a Sequential or Functional model whose layers we can walk."""
-    import keras
-
-    return isinstance(layer, (keras.Sequential, _functional_class()))
-
-
-def _children(model) -> list:
-    """The layers of a container in the order they run (Input layers left out)."""
-    import keras
-
-    if isinstance(model, keras.Sequential):
-        return list(model.layers)
-    return [op for op in model._operations if type(op).__name__ != "InputLayer"]
 
 
 def layer_paths(model) -> list[str]:
@@ -63,13 +42,13 @@ def layer_paths(model) -> list[str]:
     paths: list[str] = []
 
     def walk(container, prefix: str) -> None:
-        for layer in _children(container):
+        for layer in children(container):
             path = prefix + layer.name
             paths.append(path)
-            if _is_container(layer):
+            if is_container(layer):
                 walk(layer, path + "/")
 
-    if not _is_container(model):
+    if not is_container(model):
         raise TypeError(
             f"{type(model).__name__} {getattr(model, 'name', '')!r} is not a Sequential or "
             "Functional Keras model; its layers cannot be walked"
@@ -81,7 +60,7 @@ def layer_paths(model) -> list[str]:
 def _layer_at(model, path: str):
     layer = model
     for part in path.split("/"):
-        matches = [child for child in _children(layer) if child.name == part]
+        matches = [child for child in children(layer) if child.name == part]
         if not matches:
             raise KeyError(path)
         layer = matches[0]
@@ -127,14 +106,14 @@ class _WalkState:
 
 
 def _call_layer(layer, args, kwargs, path: str, state: _WalkState):
-    if _is_container(layer):
+    if is_container(layer):
         if len(args) != 1:
             raise ValueError(
                 f"nested model {path!r} takes {len(args)} inputs; only one is supported"
             )
         outputs = _walk(layer, args[0], path + "/", state)
     else:
-        if getattr(layer, "_call_has_training_arg", False):
+        if takes_training(layer):
             kwargs = {**kwargs, "training": False}
         if layer is state.logit_layer:
             outputs = _call_without_activation(layer, args, kwargs)
@@ -162,7 +141,7 @@ def _walk(model, inputs, prefix: str, state: _WalkState):
 
         return call
 
-    return model._run_through_graph(inputs, operation_fn=operation_fn)
+    return run_graph(model, inputs, operation_fn)
 
 
 def _call_without_activation(layer, args, kwargs):

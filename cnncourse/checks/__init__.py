@@ -25,6 +25,7 @@ from cnncourse.checks.arrays import array, one_hot
 from cnncourse.checks.augmentation import augmentation_settings
 from cnncourse.checks.figures import figure
 from cnncourse.checks.fitting import at_least, learning_rate
+from cnncourse.checks.form import KINDS, of_kind
 from cnncourse.checks.numeric import choice, number, numbers
 from cnncourse.checks.question import SCORE_MIME_TYPE, Question, Score
 from cnncourse.checks.result import Result
@@ -41,6 +42,7 @@ from cnncourse.checks.training import (
 from cnncourse.checks.transfer import input_size, labels, same_array, same_weights, trainable_layers
 
 __all__ = [
+    "KINDS",
     "SCORE_MIME_TYPE",
     "Question",
     "Result",
@@ -65,6 +67,7 @@ __all__ = [
     "labels",
     "learning_rate",
     "number",
+    "of_kind",
     "numbers",
     "one_hot",
     "output_shape",

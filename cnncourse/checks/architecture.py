@@ -103,14 +103,15 @@ def _pair(value) -> str:
     return "x".join(str(v) for v in value)
 
 
-def _shape(value) -> str:
+def dims_text(value) -> str:
+    """A shape as the messages write it: 32x32x3, ? for an unknown size."""
     return "x".join("?" if v is None else str(v) for v in value)
 
 
 def describe(layer: spec.Layer) -> str:
     """A short description of a layer: 'Conv2D with 32 5x5 filters', 'Dropout(0.5)'."""
     if isinstance(layer, spec.Input):
-        return f"Input of shape {_shape(layer.shape)}"
+        return f"Input of shape {dims_text(layer.shape)}"
     if isinstance(layer, spec.Conv2D):
         return f"Conv2D with {layer.filters} {_pair(layer.kernel_size)} filters"
     if isinstance(layer, spec.Dense):
@@ -164,7 +165,7 @@ def _compare_settings(expected: _Node, student: _Node) -> str | None:
     if isinstance(e, spec.Input):
         if len(e.shape) != len(s.shape) or any(
                 a is not None and a != b for a, b in zip(e.shape, s.shape)):
-            return f"{head}: expected shape {_shape(e.shape)}, yours is {_shape(s.shape)}"
+            return f"{head}: expected shape {dims_text(e.shape)}, yours is {dims_text(s.shape)}"
         return None
     if isinstance(e, spec.Conv2D):
         if e.filters != s.filters:
@@ -183,7 +184,7 @@ def _compare_settings(expected: _Node, student: _Node) -> str | None:
         if e.padding != s.padding:
             note = ""
             if student.info and student.info.output_shape:
-                note = f" (your output is {_shape(student.info.output_shape)})"
+                note = f" (your output is {dims_text(student.info.output_shape)})"
             return f"{head}: expected padding='{e.padding}', yours is '{s.padding}'{note}"
     if isinstance(e, (spec.Conv2D, spec.Dense, spec.Activation)):
         wanted, got = _activation(e.activation), _activation(s.activation)
@@ -224,8 +225,8 @@ def _compare_block(e: spec.Block, student: _Node, head: str) -> str | None:
                                  f"should train, yours has {count(info.trainable_params)}")
     if e.output_shape is not None and info.output_shape is not None and any(
             a is not None and a != b for a, b in zip(e.output_shape, info.output_shape)):
-        return (f"{head}: expected output shape {_shape(e.output_shape)}, "
-                f"yours is {_shape(info.output_shape)}")
+        return (f"{head}: expected output shape {dims_text(e.output_shape)}, "
+                f"yours is {dims_text(info.output_shape)}")
     return None
 
 

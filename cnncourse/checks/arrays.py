@@ -5,7 +5,8 @@ from __future__ import annotations
 from cnncourse.checks.result import Result
 
 
-def _shape_text(shape) -> str:
+def shape_text(shape) -> str:
+    """A shape as Python writes a tuple: (32, 32, 3), (10,)."""
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + \
         ("," if len(shape) == 1 else "") + ")"
 
@@ -27,8 +28,8 @@ def array(value, *, name: str = "your array", shape: tuple | None = None,
         return Result.fail(f"{name}: expected an array of numbers, got {type(value).__name__}")
     if shape is not None and (data.ndim != len(shape) or any(
             s is not None and s != d for s, d in zip(shape, data.shape))):
-        return Result.fail(f"{name}: expected shape {_shape_text(shape)}, "
-                           f"yours is {_shape_text(data.shape)}")
+        return Result.fail(f"{name}: expected shape {shape_text(shape)}, "
+                           f"yours is {shape_text(data.shape)}")
     if floating and not np.issubdtype(data.dtype, np.floating):
         return Result.fail(f"{name}: expected floating-point values, yours are {data.dtype}")
     if data.size and (low is not None or high is not None):
@@ -40,7 +41,7 @@ def array(value, *, name: str = "your array", shape: tuple | None = None,
             if high is not None and high <= 1 and largest > 1:
                 message += " (did you divide by 255?)"
             return Result.fail(message)
-    return Result.ok(f"{name} has shape {_shape_text(data.shape)} and dtype {data.dtype}")
+    return Result.ok(f"{name} has shape {shape_text(data.shape)} and dtype {data.dtype}")
 
 
 def one_hot(value, classes: int, *, name: str = "your labels", rows: int | None = None) -> Result:
@@ -51,7 +52,7 @@ def one_hot(value, classes: int, *, name: str = "your labels", rows: int | None 
     hint = " (keras.utils.to_categorical turns class numbers into one-hot rows)"
     if data.ndim != 2 or data.shape[1] != classes:
         return Result.fail(f"{name}: expected one-hot rows of {classes} columns, yours has "
-                           f"shape {_shape_text(data.shape)}{hint}")
+                           f"shape {shape_text(data.shape)}{hint}")
     if rows is not None and data.shape[0] != rows:
         return Result.fail(f"{name}: expected {rows} rows, yours has {data.shape[0]}")
     if data.dtype == object or not np.all((data == 0) | (data == 1)) or not np.all(

@@ -10,13 +10,29 @@ and a loud failure when a student validates the notebook).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from typing import Self
 
+from cnncourse.checks.form import Missing, of_kind, parse_reads
 from cnncourse.checks.result import Result
 
 #: MIME type of the machine-readable copy of a score, next to its text/plain number.
 SCORE_MIME_TYPE = "application/vnd.cnncourse.score+json"
+
+#: Set by the trusted grader (phase 2): the reads are already in the namespace as plain data
+#: rebuilt from the student's notebook, and no expression is evaluated again.
+_LOADED: dict = {"values": False, "missing": {}, "questions": []}
+
+
+def reading_loaded_values(loaded: bool, missing: dict[str, str] | None = None) -> list:
+    """Phase 2 of grading: questions take their reads from the namespace, as loaded.
+
+    ``missing`` gives, by name, why a read is absent; the returned list receives every
+    `Question` made from now on, so the grader reads their checks directly.
+    """
+    _LOADED.update(values=bool(loaded), missing=dict(missing or {}), questions=[])
+    return _LOADED["questions"]
 
 Check = Result | Iterable[Result] | Callable[[], Result | Iterable[Result]]
 
@@ -83,12 +99,35 @@ class Question:
         question.score()
     """
 
-    def __init__(self, name: str, *, echo: bool = True) -> None:
+    def __init__(self, name: str, *, reads=None, echo: bool = True) -> None:
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"a question needs a name, got {name!r}")
         self.name = name
         self.echo = echo
         self.parts: list[tuple[Result, float]] = []
+        self.reads = parse_reads(reads) if reads is not None else {}
+        if _LOADED["values"]:
+            _LOADED["questions"].append(self)
+        if self.reads:
+            self._read(sys._getframe(1).f_globals)
+
+    def _read(self, namespace: dict) -> None:
+        """Bind every read in ``namespace`` (expressions evaluated there) and check its form.
+
+        The form checks are worth 0 points: they tell the student that a name is defined
+        and of the right kind, never whether its value is right.
+        """
+        for name, (kind, expression) in self.reads.items():
+            if not _LOADED["values"] and expression != name:
+                try:
+                    namespace[name] = eval(expression, namespace)  # noqa: S307 - the notebook's
+                except Exception as error:  # noqa: BLE001 - any failure of student code
+                    namespace[name] = Missing(name, f"could not be computed ({expression}): "
+                                                    f"{type(error).__name__}: {error}")
+            reason = _LOADED["missing"].get(name) if _LOADED["values"] else None
+            value = namespace.get(name, Missing(name, reason or "is not defined yet: run the "
+                                                               "cell that sets it"))
+            self.add(of_kind(value, kind, name=name), points=0)
 
     def add(self, check: Check, points: float = 1) -> list[Result]:
         """Record a check worth ``points`` and print its message.
@@ -137,9 +176,11 @@ class Question:
             raise ValueError(f"question {self.name!r} has no checks: add some before score()")
         score = Score(self.points, self.max_points, self.name, self.parts)
         summary = f"{self.name}: {score} of {format_points(self.max_points)} points"
-        if float(score) == 0 and self.max_points > 0:
+        form_failed = self.max_points == 0 and not all(result.passed for result, _ in self.parts)
+        if (float(score) == 0 and self.max_points > 0) or form_failed:
             failures = "\n".join(f"  - {result.message}" for result, _ in self.parts)
             raise AssertionError(f"{summary}\n{failures}")
         if self.echo:
-            print(summary)
+            print(summary if self.max_points else f"{self.name}: the form is right; its points "
+                  "are given at grading, by checks you do not see")
         return score

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cnncourse.checks.arrays import _shape_text
-from cnncourse.checks.keras_reader import walk_layers, weights_size
+from cnncourse.checks.arrays import shape_text
 from cnncourse.checks.numeric import as_number, number
 from cnncourse.checks.result import Result, count, plural
+from cnncourse.keras_graph import walk_layers, weights_size
 from cnncourse.profile import current_profile
 
 _ACCURACY_ALIASES = ("accuracy", "acc", "binary_accuracy", "categorical_accuracy",
@@ -108,9 +108,9 @@ def output_shape(value, expected: tuple, *, name: str = "the output") -> Result:
     compared = shape[1:] if outputs and len(expected) == len(shape) - 1 else shape
     if len(compared) == len(expected) and all(
             e is None or e == s for e, s in zip(expected, compared)):
-        return Result.ok(f"{name} has shape {_shape_text(shape)}")
-    return Result.fail(f"{name}: expected shape {_shape_text(expected)}, "
-                       f"yours is {_shape_text(compared)}")
+        return Result.ok(f"{name} has shape {shape_text(shape)}")
+    return Result.fail(f"{name}: expected shape {shape_text(expected)}, "
+                       f"yours is {shape_text(compared)}")
 
 
 def per_profile(value, profile: str | None = None):

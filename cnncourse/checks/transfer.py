@@ -9,9 +9,10 @@ with the truth, naming the first class that went wrong.
 
 from __future__ import annotations
 
-from cnncourse.checks.architecture import _shape as _shape_text
-from cnncourse.checks.keras_reader import walk_layers, weights_size
+from cnncourse import keras_graph
+from cnncourse.checks.architecture import dims_text
 from cnncourse.checks.result import Result, count, plural
+from cnncourse.keras_graph import walk_layers, weights_size
 
 _RESIZING = ("Resizing", "CenterCrop", "RandomCrop")
 
@@ -126,22 +127,6 @@ def same_weights(model, source, *, kinds=("Conv2D", "BatchNormalization"),
 # --------------------------------------------------------------------------- input size
 
 
-def _functional(model):
-    import keras
-
-    if isinstance(model, keras.Sequential):
-        return getattr(model, "_functional", None)
-    return model if hasattr(model, "_nodes") and hasattr(model, "operations") else None
-
-
-def _node(graph, operation):
-    keys = graph._nodes
-    for index, node in enumerate(operation._inbound_nodes):
-        if f"{id(operation)}_ib-{index}" in keys:
-            return node
-    return None
-
-
 def _resolve(shape, fed) -> tuple:
     """``shape`` with its unknown sizes taken from ``fed`` (what the graph was given)."""
     return tuple(f if s is None and f is not None else s for s, f in zip(shape, fed))
@@ -149,26 +134,34 @@ def _resolve(shape, fed) -> tuple:
 
 def _first_convolution(model, fed: tuple):
     """``(layer, the shape it sees)`` of the first Conv2D, or ``(resizing layer, None)``."""
-    graph = _functional(model)
-    if graph is None:
+    try:
+        nodes = keras_graph.graph_nodes(model)
+    except keras_graph.ModelReadError:
         raise ValueError(f"{getattr(model, 'name', model)!r} is not a Functional or built "
-                         "Sequential Keras model")
-    for operation in graph.operations:
-        node = _node(graph, operation)
-        if node is None or node.is_input:
+                         "Sequential Keras model") from None
+    for node in nodes:
+        if node.is_input:
             continue
+        operation = node.layer
         kind = type(operation).__name__
-        seen = _resolve(tuple(node.input_tensors[0].shape[1:]), fed) if node.input_tensors \
-            else fed
+        seen = _resolve(node.input_shape, fed) if node.inputs else fed
         if kind in _RESIZING:
             return operation, None
         if kind == "Conv2D":
             return operation, seen
-        if _is_model(operation) and _functional(operation) is not None:
+        if keras_graph.is_container(operation) and _readable(operation):
             found = _first_convolution(operation, seen)
             if found is not None:
                 return found
     return None
+
+
+def _readable(model) -> bool:
+    try:
+        keras_graph.functional(model)
+    except keras_graph.ModelReadError:
+        return False
+    return True
 
 
 def input_size(model, shape, *, name: str = "your model") -> Result:
@@ -179,7 +172,7 @@ def input_size(model, shape, *, name: str = "your model") -> Result:
     shape = tuple(shape)
     given = tuple(None if d is None else int(d) for d in model.inputs[0].shape[1:])
     if len(given) != len(shape) or any(g is not None and g != s for g, s in zip(given, shape)):
-        return Result.fail(f"{name} takes {_shape_text(given)} images, not {_shape_text(shape)}: "
+        return Result.fail(f"{name} takes {dims_text(given)} images, not {dims_text(shape)}: "
                            f"give it a new keras.Input(shape={shape})")
     try:
         found = _first_convolution(model, shape)
@@ -193,10 +186,10 @@ def input_size(model, shape, *, name: str = "your model") -> Result:
                            f"({type(layer).__name__}) changes their size before the first "
                            "convolution; move the convolutional base to the new size instead")
     if tuple(seen) != shape:
-        return Result.fail(f"{name}: its first Conv2D {layer.name!r} sees {_shape_text(seen)} "
-                           f"images, not {_shape_text(shape)}: the images are made smaller "
+        return Result.fail(f"{name}: its first Conv2D {layer.name!r} sees {dims_text(seen)} "
+                           f"images, not {dims_text(shape)}: the images are made smaller "
                            "before the convolutions; move the convolutional base instead")
-    return Result.ok(f"{name} takes {_shape_text(shape)} images and its first Conv2D "
+    return Result.ok(f"{name} takes {dims_text(shape)} images and its first Conv2D "
                      f"{layer.name!r} sees them at that size")
 
 

@@ -44,7 +44,12 @@ def configure(config: Config | None = None, *, cell_timeout: int | None = None) 
     )
 
     from cnncourse.grading.execute import KERNEL_ARGUMENTS
-    from cnncourse.grading.preprocessors import GeneratedNote, HideHiddenTests, StderrAsStdout
+    from cnncourse.grading.preprocessors import (
+        GeneratedNote,
+        HideHiddenTests,
+        MarkPendingGrades,
+        StderrAsStdout,
+    )
 
     c = config if config is not None else Config()
     c.CourseDirectory.source_directory = SOURCE_FOLDER
@@ -67,7 +72,9 @@ def configure(config: Config | None = None, *, cell_timeout: int | None = None) 
     c.Execute.timeout = int(cell_timeout or current_profile().cell_timeout)
     c.Execute.extra_arguments = list(KERNEL_ARGUMENTS)
     # Feedback shows the messages of hidden tests, never their source.
-    c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+    # Answers waiting for grading by hand are shown as pending, not as 0.
+    c.GenerateFeedback.preprocessors = [GetGrades, MarkPendingGrades, HideHiddenTests,
+                                        CSSHTMLHeaderPreprocessor]
     return c
 
 

@@ -1,4 +1,4 @@
-"""The course's three small nbgrader preprocessors: stderr, the generated note, hidden tests."""
+"""The course's small nbgrader preprocessors: stderr, the generated note, hidden tests, pending."""
 
 from __future__ import annotations
 
@@ -71,3 +71,31 @@ class HideHiddenTests(ClearHiddenTests):
                     last_line = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"
                     output["traceback"] = [last_line]
         return cell, resources
+
+
+class MarkPendingGrades(NbGraderPreprocessor):
+    """Feedback: say which answers still wait for grading by hand, instead of showing 0.
+
+    Runs after nbgrader's GetGrades, which leaves ``score`` None on a grade cell that has
+    neither an automatic nor a manual score yet.
+    """
+
+    def preprocess(self, nb, resources):
+        pending = [cell for cell in nb.cells if utils.is_grade(cell)
+                   and cell.metadata.nbgrader.get("score") is None]
+        if not pending:
+            return nb, resources
+        points = sum(float(cell.metadata.nbgrader.get("points", 0) or 0) for cell in pending)
+        cells = [new_markdown_cell(
+            f"**Grading is not finished:** {len(pending)} answer{'s' * (len(pending) != 1)} "
+            f"worth {points:g} points still wait{'s' * (len(pending) == 1)} for grading by "
+            "hand; the score above counts only what is graded.")]
+        for cell in nb.cells:
+            cells.append(cell)
+            if cell in pending:
+                cell.metadata.nbgrader["score"] = 0  # the template needs a number
+                cells.append(new_markdown_cell(
+                    f"*Pending: this answer is graded by hand "
+                    f"({float(cell.metadata.nbgrader.get('points', 0) or 0):g} points).*"))
+        nb.cells = cells
+        return nb, resources

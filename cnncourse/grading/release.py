@@ -14,10 +14,12 @@ import fnmatch
 import json
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 import nbformat
 
+from cnncourse.grading import declarations, sealed
 from cnncourse.grading.course import (
     RELEASE_FOLDER,
     SOURCE_FOLDER,
@@ -29,6 +31,8 @@ from cnncourse.grading.course import (
 from cnncourse.grading.execute import kernel_environment, run_notebook
 from cnncourse.grading.results import cell_outcomes
 
+#: Where release writes what is handed to students, one zip per assignment.
+STUDENT_FOLDER = "_build/student"
 #: Files nbgrader never copies into a release (CourseDirectory.ignore).
 IGNORED = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback")
 
@@ -113,6 +117,29 @@ def execute_solution(path: Path, root: Path, profile: str) -> list[str]:
     return problems
 
 
+def grading_problems(source: Path, generated: Path, names: list[str]) -> list[str]:
+    """Undeclared reads in the solutions and visible tests that break the sealing rule."""
+    found = []
+    for name in names:
+        for path in sorted((source / name).glob("*.ipynb")):
+            label = f"{SOURCE_FOLDER}/{name}/{path.name}: "
+            found += declarations.problems(nbformat.read(str(path), as_version=4), label)
+        for path in sorted((generated / name).glob("*.ipynb")):
+            label = f"{RELEASE_FOLDER}/{name}/{path.name}: "
+            found += sealed.notebook_problems(nbformat.read(str(path), as_version=4), label)
+    return found
+
+
+def student_bundle(release_folder: Path, name: str, target: Path) -> Path:
+    """``target/<name>.zip``: what is handed to students (the released folder, as it is)."""
+    target.mkdir(parents=True, exist_ok=True)
+    archive = target / f"{name}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for relative, path in _files(release_folder / name).items():
+            bundle.write(path, f"{name}/{relative}")
+    return archive
+
+
 def release(assignments: list[str], execute: bool = True, check: bool = False, *,
             root: Path | None = None, profile: str = "tiny") -> int:
     """Regenerate (or with ``check`` only compare) exercises/ for ``assignments`` (default: all).
@@ -136,6 +163,7 @@ def release(assignments: list[str], execute: bool = True, check: bool = False, *
                 problems += execute_solution(path, root, profile)
     with tempfile.TemporaryDirectory(prefix="cnncourse-release-") as temporary:
         generated = generate(source, names, Path(temporary))
+        problems += grading_problems(source, generated, names)
         if check:
             stale = [line for name in names for line in differences(
                 generated / name, release_folder / name, f"{RELEASE_FOLDER}/{name}")]
@@ -143,13 +171,16 @@ def release(assignments: list[str], execute: bool = True, check: bool = False, *
                 print(f"stale: {line}")
             print(f"{RELEASE_FOLDER}/ is out of date: run `cnncourse release`" if stale
                   else f"{RELEASE_FOLDER}/ is up to date ({', '.join(names)})")
-            return 1 if stale else 0
+            for problem in problems:
+                print(f"problem: {problem}")
+            return 1 if stale or problems else 0
         for name in names:
             target = release_folder / name
             if target.exists():
                 shutil.rmtree(target)
             shutil.copytree(generated / name, target)
-            print(f"wrote {target.relative_to(root)}/")
+            bundle = student_bundle(release_folder, name, root / STUDENT_FOLDER)
+            print(f"wrote {target.relative_to(root)}/ and {bundle.relative_to(root)}")
     for problem in problems:
         print(f"problem: {problem}")
     return 1 if problems else 0

@@ -22,6 +22,25 @@ def _details(outcome) -> str:
     return textwrap.indent(detail, "      ") if detail else ""
 
 
+def changed_cells(notebook) -> list[str]:
+    """Test and read-only cells whose content or grading metadata differs from the release
+    (nbgrader's checksum, stored in each cell when the assignment was released)."""
+    from nbgrader import utils
+
+    changed = []
+    for cell in notebook.cells:
+        info = cell.get("metadata", {}).get("nbgrader", {})
+        if info.get("checksum") and (info.get("grade") or info.get("locked")) \
+                and not info.get("solution"):
+            try:
+                same = utils.compute_checksum(cell) == info["checksum"]
+            except (KeyError, ValueError, TypeError):
+                same = False
+            if not same:
+                changed.append(info.get("grade_id", "?"))
+    return changed
+
+
 def validate(notebook: Path, *, timeout: int | None = None) -> int:
     """Execute ``notebook`` (a copy in memory; the file is not changed) and check its tests.
 
@@ -35,6 +54,9 @@ def validate(notebook: Path, *, timeout: int | None = None) -> int:
         content = nbformat.read(str(path), as_version=4)
     except Exception as error:  # noqa: BLE001 - any unreadable file
         raise ValueError(f"{path} is not a valid notebook: {error}") from None
+    for grade_id in changed_cells(content):
+        print(f"WARNING: cell {grade_id} differs from the released notebook: the grader will "
+              "use the released cell and report the change (restore it from the exercise)")
     print(f"running {path} ...")
     run_notebook(content, cwd=path.resolve().parent, timeout=timeout)
     outcomes = cell_outcomes(content)

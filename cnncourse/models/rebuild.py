@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 
+from cnncourse import keras_graph
+
 
 class RebuildError(ValueError):
     """A trained layer's weights do not fit the network rebuilt at the new input size."""
@@ -30,28 +32,12 @@ def _check_shape(input_shape) -> tuple:
     return shape
 
 
-def _functional(model):
-    import keras
-
-    if isinstance(model, keras.Sequential):
-        functional = getattr(model, "_functional", None)
-        if functional is None:
-            raise ValueError(f"Sequential model {model.name!r} is not built: give it an Input")
-        return functional
-    if not hasattr(model, "_nodes"):
-        raise ValueError(f"{getattr(model, 'name', model)!r} is not a Functional or "
-                         "Sequential Keras model")
-    return model
-
-
-def _node(model, operation):
-    keys = model._nodes
-    nodes = [node for index, node in enumerate(operation._inbound_nodes)
-             if f"{id(operation)}_ib-{index}" in keys]
-    if len(nodes) != 1:
-        raise ValueError(f"model {model.name!r}: layer {operation.name!r} is called "
-                         f"{len(nodes)} times; shared layers cannot be rebuilt")
-    return nodes[0]
+def _graph(model):
+    """``model``'s Functional graph and its calls, each layer called once (else ValueError)."""
+    graph = keras_graph.functional(model)
+    nodes = keras_graph.graph_nodes(graph)
+    keras_graph.refuse_shared(model, nodes, "rebuilt")
+    return graph, nodes
 
 
 def _shape_text(shape) -> str:
@@ -67,17 +53,17 @@ def _rebuild_graph(model, input_tensor, record: list):
     import keras
     from keras import tree
 
-    graph = _functional(model)
+    graph, nodes = _graph(model)
     if len(graph.inputs) != 1:
         raise ValueError(f"model {model.name!r} has {len(graph.inputs)} inputs; only "
                          "single-input models can be rebuilt")
     tensors = {id(graph.inputs[0]): input_tensor}
-    for operation in graph.operations:
-        node = _node(graph, operation)
+    for node in nodes:
         if node.is_input:
             continue
-        args, kwargs = node.arguments.fill_in(tensors)
-        old_shape = tuple(node.outputs[0].shape[1:])
+        operation = node.layer
+        args, kwargs = node.arguments(tensors)
+        old_shape = node.output_shape
         if isinstance(operation, keras.Model):
             incoming = tree.flatten(args)[0]
             inner_input = keras.Input(
@@ -130,7 +116,7 @@ def rebuild_with_input(model_or_base, input_shape, name: str | None = None):
     import keras
 
     shape = _check_shape(input_shape)
-    graph = _functional(model_or_base)
+    graph = keras_graph.functional(model_or_base)
     old_channels = graph.inputs[0].shape[-1]
     if shape[-1] != old_channels:
         raise ValueError(f"input_shape {shape} has {shape[-1]} channels; model "
@@ -158,12 +144,14 @@ def conv_base(model, name: str | None = None):
     import keras
     from keras import layers as kl
 
-    graph = _functional(model)
+    graph = keras_graph.functional(model)
+    nodes = keras_graph.graph_nodes(graph)
     cut_kinds = (kl.Flatten, kl.GlobalAveragePooling2D, kl.GlobalMaxPooling2D)
-    for operation in graph.operations:
-        if isinstance(operation, cut_kinds):
-            node = _node(graph, operation)
-            return keras.Model(graph.inputs[0], node.input_tensors[0],
+    for node in nodes:
+        if isinstance(node.layer, cut_kinds):
+            keras_graph.refuse_shared(model, [n for n in nodes if n.layer is node.layer],
+                                      "rebuilt")
+            return keras.Model(graph.inputs[0], node.inputs[0],
                                name=name or f"{model.name}_base")
     raise ValueError(f"model {model.name!r} has no Flatten or global pooling layer: "
                      "it is a conv base already")

@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cnncourse import keras_graph
 from cnncourse.models import cs577, hw9, project, transfer
 
 HW9 = "seed 004: Harvard CS109A Homework 9"
@@ -141,30 +142,19 @@ def build(name: str, counting: bool = False):
         return chosen.build()
 
 
-def _weight_count(weights) -> int:
-    total = 0
-    for weight in weights:
-        size = 1
-        for value in weight.shape:
-            size *= int(value)
-        total += size
-    return total
-
-
 def describe(name: str) -> dict:
     """One row of `cnncourse models`: the network's counts from Keras and its published total."""
     chosen = entry(name)
     model = build(name, counting=True)
-    non_trainable = _weight_count(model.non_trainable_weights)
-    total = _weight_count(model.weights)
+    counts = keras_graph.param_counts(model)
     return {
         "name": chosen.name,
         "description": chosen.description,
         "source": chosen.source,
         "input_shape": list(model.input_shape[1:]),
-        "total_params": total,
-        "trainable_params": total - non_trainable,
-        "non_trainable_params": non_trainable,
+        "total_params": counts.total,
+        "trainable_params": counts.trainable,
+        "non_trainable_params": counts.non_trainable,
         "published_total": chosen.published_total,
     }
 
@@ -216,7 +206,7 @@ def explain_model(name: str) -> str:
     chosen = entry(name)
     model = build(name, counting=True)
     network = from_keras(model, name=chosen.name, description=chosen.description)
-    keras_total = _weight_count(model.weights)
+    keras_total = keras_graph.weights_size(model.weights)
     lines = [f"source: {chosen.source}", params.explain(network)]
     if chosen.published_total is not None:
         verdict = "matches" if chosen.published_total == keras_total else "DIFFERS from"

@@ -3,7 +3,7 @@
 Submissions are built from the committed notebooks: the released exercise with its answer
 cells replaced by the solution's (markers removed) or by mutated copies of them. After
 `grade_batch`, per-cell scores come from nbgrader's gradebook and the failed checks'
-messages from the autograded notebooks (`cnncourse.grading.results.cell_outcomes`).
+messages from the grader's journal (written by the trusted phase 2).
 """
 
 from __future__ import annotations
@@ -89,19 +89,21 @@ class GradedBatch:
 
 
 def grade_batch(base: Path, assignment: str, notebook: str, students: dict) -> GradedBatch:
-    """Grade ``students`` (name -> notebook) in one `grade_all` batch under ``base``."""
+    """Grade ``students`` (name -> notebook) in one sandboxed `grade_all` batch under ``base``."""
+    import json
+
     from nbgrader.api import Gradebook
 
     from cnncourse.grading.grade import grade_all, read_grades
-    from cnncourse.grading.results import cell_outcomes
 
     submissions = base / "submissions"
     for student, content in students.items():
         submit(submissions, student, assignment, notebook, content)
     workdir = base / "grading"
     start = time.monotonic()
-    assert grade_all(submissions, output=workdir, assignments=[assignment],
-                     source=REPO / "solutions") == 0
+    result = grade_all(submissions, output=workdir, assignments=[assignment],
+                       source=REPO / "solutions")
+    assert sorted(result.graded_now) == sorted(f"{name}/{assignment}" for name in students)
     seconds = time.monotonic() - start
     batch = GradedBatch(assignment, notebook, workdir,
                         {row["student"]: row for row in read_grades(workdir)}, seconds)
@@ -111,14 +113,12 @@ def grade_batch(base: Path, assignment: str, notebook: str, students: dict) -> G
             batch.scores[student] = {grade.name: (grade.score, grade.max_score)
                                      for grade in submission.grades}
     for student in students:
-        path = workdir / "autograded" / student / assignment / f"{notebook}.ipynb"
-        outcomes = cell_outcomes(nbformat.read(str(path), as_version=4)) if path.exists() else []
-        batch.messages[student] = {
-            outcome.grade_id: list(outcome.messages) + (
-                [outcome.error_detail or outcome.error] if outcome.error else [])
-            for outcome in outcomes if outcome.grade_id}
-        batch.details[student] = {outcome.grade_id: outcome.error_detail
-                                  for outcome in outcomes if outcome.grade_id and outcome.error}
+        # The trusted checker's messages (phase 2), as the journal recorded them.
+        journal = workdir / "outcomes" / f"{student}--{assignment}.json"
+        details = json.loads(journal.read_text())["details"].get(notebook, {})
+        batch.messages[student] = {grade_id: list(lines) for grade_id, lines in details.items()}
+        batch.details[student] = {grade_id: "\n".join(lines)
+                                  for grade_id, lines in details.items() if lines}
     return batch
 
 

@@ -18,7 +18,7 @@ class Batch:
     workdir: Path
     rows: dict[str, dict]
     seconds: float
-    exit_code: int
+    result: object
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +49,7 @@ def graded_batch(demo_course, tmp_path_factory) -> Batch:
     submit(submissions, "mallory", "hw99", exercise(demo_course, "demo"))
     workdir = base / "grading"  # does not exist yet: the batch starts from a clean folder
     start = time.monotonic()
-    code = grade_all(submissions, output=workdir, source=demo_course / "solutions")
+    result = grade_all(submissions, output=workdir, source=demo_course / "solutions")
     seconds = time.monotonic() - start
     rows = {row["student"]: row for row in read_grades(workdir)}
-    return Batch(demo_course, submissions, workdir, rows, seconds, code)
+    return Batch(demo_course, submissions, workdir, rows, seconds, result)

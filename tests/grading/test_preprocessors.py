@@ -100,3 +100,21 @@ def test_nbgrader_config_at_the_root_maps_solutions_and_exercises(repo):
     assert config.CourseDirectory.source_directory == "solutions"
     assert config.CourseDirectory.release_directory == "exercises"
     assert StderrAsStdout in config.Autograde.autograde_preprocessors
+
+
+def test_answers_waiting_for_manual_grading_are_shown_as_pending():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from cnncourse.grading.preprocessors import MarkPendingGrades
+
+    written = new_markdown_cell("My answer.", metadata={"nbgrader": {
+        "grade": True, "solution": True, "grade_id": "essay", "points": 2, "score": None}})
+    test = new_code_cell("question.score()", metadata={"nbgrader": {
+        "grade": True, "solution": False, "grade_id": "q1_test", "points": 3, "score": 3}})
+    notebook, _ = MarkPendingGrades().preprocess(new_notebook(cells=[written, test]), {})
+    texts = [cell.source for cell in notebook.cells]
+    assert texts[0].startswith("**Grading is not finished:** 1 answer worth 2 points")
+    assert texts[2] == "*Pending: this answer is graded by hand (2 points).*"
+    assert texts[3] == "question.score()" and len(texts) == 4
+    graded_only = new_notebook(cells=[test])
+    assert MarkPendingGrades().preprocess(graded_only, {})[0].cells == [test]
