@@ -79,8 +79,8 @@ ATTACKS = {
     "symlink_values": ("untouched", "import os\nconv_params = 108\n"
                        "os.makedirs('/job/out/demo/q2_test', exist_ok=True)\n"
                        "os.symlink('SOURCE_NOTEBOOK', '/job/out/demo/q2_test/dense_params.json')"),
-    "kills_runner": ("untouched", "import os, signal\nos.kill(1, signal.SIGKILL)\n"
-                     "os.system('pkill -9 -f sandboxed')"),
+    "kills_runner": ("untouched", "import os, signal\ntry:\n    os.kill(1, signal.SIGKILL)\n"
+                     "except OSError:\n    pass\nos.system('pkill -9 -f sandboxed')"),
     "lambda_model": ("untouched", None),
 }
 
@@ -178,7 +178,11 @@ def hostile_batch(demo_course, tmp_path_factory):
 import keras
 from keras import layers
 def payload(x):
-    open({str(outside / 'lambda-ran.txt')!r}, 'w').write('ran')
+    try:  # runs when the model is built in the sandbox (no such folder there) and would
+        # run again when Keras loaded the model without safe mode, on the grader's side
+        open({str(outside / 'lambda-ran.txt')!r}, 'w').write('ran')
+    except OSError:
+        pass
     return x
 inputs = keras.Input(shape=(8, 8, 3))
 x = layers.Lambda(payload)(inputs)
@@ -289,4 +293,6 @@ def test_tampering_is_reported(hostile_batch):
 @pytest.mark.slow
 def test_a_lambda_model_is_refused_by_safe_mode(hostile_batch):
     details = (hostile_batch["workdir"] / "outcomes" / "lambda_model--demo.json").read_text()
-    assert "could not be read back as model" in details or "Lambda" in details
+    assert "model could not be read back as model" in details
+    assert "a Lambda layer), which the grader never runs: Keras' safe mode refuses it" in details
+    assert hostile_batch["rows"]["lambda_model"].score == 0
