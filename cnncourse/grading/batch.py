@@ -130,7 +130,7 @@ def _early_end(folder: Path, found: dict, prefix: str) -> list[str]:
     return [f"{prefix}the notebook stopped early: {str(said)[:200]}"] if said else []
 
 
-def _compose(course, student, assignment, phase1: Phase1, checked: dict, seconds: float):
+def _compose(course, student, assignment, phase1: Phase1, checked: dict):
     """The outcome of one submission and what to record, from trusted facts."""
     tampered, notes, timeouts, errors, unanswered, partial, stopped = [], [], [], [], [], [], []
     notebooks = {}
@@ -187,8 +187,8 @@ def _compose(course, student, assignment, phase1: Phase1, checked: dict, seconds
     return status, "; ".join(reason), notebooks
 
 
-def _record(course, student, assignment, phase1, checked, seconds, echo) -> Outcome:
-    status, reason, notebooks = _compose(course, student, assignment, phase1, checked, seconds)
+def _record(course, student, assignment, phase1, checked) -> Outcome:
+    status, reason, notebooks = _compose(course, student, assignment, phase1, checked)
     if phase1.notebooks:
         with kernel_environment(None):  # nbgrader's own SQLAlchemy warnings, silenced
             score, max_score, pending = record_grades(
@@ -198,10 +198,11 @@ def _record(course, student, assignment, phase1, checked, seconds, echo) -> Outc
     else:
         remove_grades(course.db_url, assignment, student)
         score, max_score, pending = 0.0, _max_score(course, assignment), 0
+    first = sum(found["seconds"] for found in phase1.notebooks.values())
+    second = sum(result.get("seconds", 0) for result in checked.values())
     outcome = Outcome(student, assignment, score, max_score, status, reason,
-                      round(seconds, 1), phase1.digest, pending,
-                      round(sum(found["seconds"] for found in phase1.notebooks.values()), 1),
-                      round(sum(result.get("seconds", 0) for result in checked.values()), 1))
+                      round(first + second, 1), phase1.digest, pending, round(first, 1),
+                      round(second, 1))
     write_journal(course.root, outcome, {name: found["messages"]
                                          for name, found in notebooks.items()})
     return outcome
@@ -240,9 +241,8 @@ def grade_jobs(course, jobs, known: set[str], failures: dict[str, str], *, sandb
                 done += 1
                 echo(f"  [{done}/{total}] {student}/{assignment}: failed: {reason}")
             continue
-        started, phases = {}, {}
+        phases = {}
         for student in students:
-            started[student] = time.monotonic()
             try:
                 phases[student] = run_phase1(_spec(course, student, assignment, sandboxed, limits))
             except Exception as error:  # noqa: BLE001 - recorded, the batch goes on
@@ -262,8 +262,7 @@ def grade_jobs(course, jobs, known: set[str], failures: dict[str, str], *, sandb
             try:
                 if isinstance(phase1, Exception):
                     raise phase1
-                outcome = _record(course, student, assignment, phase1, checked[student],
-                                  time.monotonic() - started[student], echo)
+                outcome = _record(course, student, assignment, phase1, checked[student])
             except Exception as error:  # noqa: BLE001 - recorded, the batch goes on
                 outcome = _failed(course, student, assignment,
                                   f"the grader failed: {type(error).__name__}: {error}")
@@ -276,4 +275,4 @@ def grade_jobs(course, jobs, known: set[str], failures: dict[str, str], *, sandb
     return outcomes
 
 
-__all__ = ["grade_jobs", "run_checker", "sandbox", "submission_digest"]
+__all__ = ["grade_jobs", "run_checker", "submission_digest"]
