@@ -33,10 +33,6 @@ CHECK_SECONDS = 600
 _SHOWN_ERRORS = 3
 
 
-def submission_digest(folder: Path) -> str:
-    return digest(folder)
-
-
 def _spec(course, student: str, assignment: str, sandboxed: bool, limits: dict) -> JobSpec:
     output = course.root / "phase1" / f"{student}--{assignment}"
     shutil.rmtree(output, ignore_errors=True)
@@ -275,4 +271,4 @@ def grade_jobs(course, jobs, known: set[str], failures: dict[str, str], *, sandb
     return outcomes
 
 
-__all__ = ["grade_jobs", "run_checker", "submission_digest"]
+__all__ = ["grade_jobs", "run_checker"]

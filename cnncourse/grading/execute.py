@@ -38,20 +38,29 @@ def run_notebook(notebook, *, cwd: Path, profile: str | None = None,
     seconds (None: the profile's ``cell_timeout``). A cell past its time gets a
     ``CellTimeoutError`` error output and the kernel is interrupted.
     """
+    import nbformat
     from nbclient import NotebookClient
 
     with kernel_environment(profile):
         limit = int(timeout or current_profile().cell_timeout)
+        message = f"the cell ran past the {limit} s limit"
+
+        def mark_timeout(cell, cell_index, execute_reply):
+            """nbclient answers a timed-out cell with this reply: record it in the cell too
+            (its outputs only hold the KeyboardInterrupt of the interrupted kernel)."""
+            if (execute_reply or {}).get("content", {}).get("ename") == TIMEOUT_ERROR:
+                cell.outputs.append(nbformat.v4.new_output(
+                    "error", ename=TIMEOUT_ERROR, evalue=message,
+                    traceback=[f"{TIMEOUT_ERROR}: {message}"]))
+
         client = NotebookClient(
             notebook,
             timeout=limit,
             allow_errors=allow_errors,
             interrupt_on_timeout=True,
-            error_on_timeout={
-                "ename": TIMEOUT_ERROR,
-                "evalue": f"the cell ran past the {limit} s limit",
-                "traceback": [f"{TIMEOUT_ERROR}: the cell ran past the {limit} s limit"],
-            },
+            error_on_timeout={"ename": TIMEOUT_ERROR, "evalue": message,
+                              "traceback": [f"{TIMEOUT_ERROR}: {message}"]},
+            on_cell_executed=mark_timeout,
             record_timing=False,
             extra_arguments=list(KERNEL_ARGUMENTS),
             resources={"metadata": {"path": str(cwd)}},

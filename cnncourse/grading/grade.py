@@ -133,6 +133,7 @@ def grade_all(submissions_dir: Path, gradebook=None, output="grading", assignmen
     sandbox's `Limits`. Raises `SandboxMissing` when no sandbox can run here.
     """
     from cnncourse.grading import batch, sandbox
+    from cnncourse.grading.jobs import digest as submission_digest
 
     submissions = Path(submissions_dir)
     if not submissions.is_dir():
@@ -157,7 +158,7 @@ def grade_all(submissions_dir: Path, gradebook=None, output="grading", assignmen
     result = BatchResult(workdir, sandboxed=sandboxed)
     todo = []
     for student, assignment in jobs:
-        digest = batch.submission_digest(submissions / student / assignment)
+        digest = submission_digest(submissions / student / assignment)
         if not force and _already_graded(workdir, student, assignment, digest):
             result.skipped.append(f"{student}/{assignment}")
         else:

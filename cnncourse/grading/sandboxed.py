@@ -12,7 +12,6 @@ import json
 import sys
 from pathlib import Path
 
-TIMEOUT_ERROR = "CellTimeoutError"
 _CUT = "\n... [output cut: over the size limit]\n"
 
 
@@ -45,32 +44,15 @@ def _limit_outputs(notebook, per_output: int, total: int) -> None:
 def execute(job: Path) -> dict:
     """Execute the job's notebook; the result (kernel death or other error) as data."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
+
+    from cnncourse.grading.execute import run_notebook
 
     settings = json.loads((job / "job.json").read_text())
     notebook = nbformat.read(str(job / settings["notebook"]), as_version=4)
-    limit = int(settings["cell_seconds"])
-    message = f"the cell ran past the {limit} s limit"
-
-    def mark_timeout(cell, cell_index, execute_reply):
-        """nbclient answers a timed-out cell with this reply: record it in the cell."""
-        content = (execute_reply or {}).get("content", {})
-        if content.get("ename") == TIMEOUT_ERROR:
-            cell.outputs.append(nbformat.v4.new_output(
-                "error", ename=TIMEOUT_ERROR, evalue=message,
-                traceback=[f"{TIMEOUT_ERROR}: {message}"]))
-
-    client = NotebookClient(
-        notebook, timeout=limit, allow_errors=True, interrupt_on_timeout=True,
-        error_on_timeout={"ename": TIMEOUT_ERROR, "evalue": message,
-                          "traceback": [f"{TIMEOUT_ERROR}: {message}"]},
-        on_cell_executed=mark_timeout,
-        record_timing=False, extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        resources={"metadata": {"path": str(job / "work")}})
     result = {"error": None}
     try:
-        client.execute()
+        run_notebook(notebook, cwd=job / "work", timeout=int(settings["cell_seconds"]))
     except DeadKernelError as error:
         result["error"] = f"the kernel died ({str(error).strip()[:200] or 'it exited'})"
     except Exception as error:  # noqa: BLE001 - whatever the notebook did

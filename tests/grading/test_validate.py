@@ -67,3 +67,12 @@ def test_unreadable_or_missing_notebooks(tmp_path):
         validate(broken)
     with pytest.raises(FileNotFoundError):
         validate(tmp_path / "missing.ipynb")
+
+
+@pytest.mark.slow
+def test_a_cell_past_its_time_is_named_as_such(demo_course, tmp_path, capsys):
+    path = submit(tmp_path, "me", "sleepy", answered(exercise(demo_course, "sleepy"),
+                                                     {"answer": "time.sleep(60)\nanswer = 42"}))
+    assert validate(path, timeout=3) == 1
+    assert "cell 4 (answer) raised CellTimeoutError: the cell ran past the 3 s limit" in \
+        capsys.readouterr().out
