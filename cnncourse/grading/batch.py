@@ -128,7 +128,8 @@ def _early_end(folder: Path, found: dict, prefix: str) -> list[str]:
 
 def _compose(course, student, assignment, phase1: Phase1, checked: dict):
     """The outcome of one submission and what to record, from trusted facts."""
-    tampered, notes, timeouts, errors, unanswered, partial, stopped = [], [], [], [], [], [], []
+    tampered, notes, timeouts, errors, unanswered, partial = [], [], [], [], [], []
+    stopped, limited = [], []  # past the time limit; past the memory or process limit
     notebooks = {}
     for name, found in phase1.notebooks.items():
         prefix = f"{name}: " if len(phase1.notebooks) > 1 else ""
@@ -137,7 +138,8 @@ def _compose(course, student, assignment, phase1: Phase1, checked: dict):
         unanswered += found["unanswered"]
         folder = course.root / "phase1" / f"{student}--{assignment}" / name
         if found["stopped"]:
-            stopped.append(f"{prefix}the notebook {found['stopped']}")
+            (stopped if found.get("limit") == "time" else limited).append(
+                f"{prefix}the notebook {found['stopped']}")
         else:
             notes += _early_end(folder, found, prefix)
         executed = None
@@ -170,9 +172,9 @@ def _compose(course, student, assignment, phase1: Phase1, checked: dict):
     failed_checks = any(line for line in stopped if "checks failed" in line)
     status = ("failed" if failed_checks else "invalid" if phase1.invalid else
               "missing" if phase1.missing else "timeout" if stopped or timeouts else
-              "tampered" if tampered else "graded")
-    reason = phase1.invalid + phase1.missing + stopped + timeouts + tampered + notes + \
-        phase1.ignored
+              "stopped" if limited else "tampered" if tampered else "graded")
+    reason = phase1.invalid + phase1.missing + stopped + limited + timeouts + tampered + \
+        notes + phase1.ignored
     if unanswered:
         reason.append("unanswered: " + ", ".join(unanswered))
     if partial:

@@ -179,4 +179,6 @@ def _run_notebook(spec: JobSpec, name: str, submitted, job: Path, limits, mounte
     return {"tampered": findings.tampered, "notes": findings.notes,
             "unanswered": findings.unanswered, "exit_code": end.exit_code,
             "seconds": round(end.seconds, 1), "stopped": end.reason,
+            "limit": "time" if end.timed_out else "memory" if end.out_of_memory else
+            "processes" if end.process_limit else None,
             "isolation": end.isolation}

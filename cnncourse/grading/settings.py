@@ -9,7 +9,7 @@ from cnncourse.grading.course import nbgrader_api
 from cnncourse.profile import get_profile
 
 #: Statuses of a submission, most serious first (a submission gets the first that applies).
-STATUSES = ("failed", "invalid", "missing", "timeout", "tampered", "graded")
+STATUSES = ("failed", "invalid", "missing", "timeout", "stopped", "tampered", "graded")
 
 
 @dataclass(frozen=True)
