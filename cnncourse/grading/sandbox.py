@@ -193,8 +193,8 @@ class _Cgroups:
                 group.mkdir()
                 self.paths.append(group)
                 (group / "memory.max").write_text(str(memory))
-                (group / "memory.swap.max").write_text("0") if (
-                    group / "memory.swap.max").exists() else None
+                if (group / "memory.swap.max").exists():
+                    (group / "memory.swap.max").write_text("0")
                 (group / "pids.max").write_text(str(limits.processes))
             elif (_CGROUP_ROOT / "memory").is_dir() and (_CGROUP_ROOT / "pids").is_dir():
                 for controller in ("memory", "pids"):

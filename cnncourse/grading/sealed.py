@@ -57,6 +57,12 @@ def _add_problem(call: ast.Call) -> str | None:
     return None
 
 
+def _is_score(statement: ast.stmt) -> bool:
+    """Whether ``statement`` is ``question.score()``."""
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and \
+        getattr(statement.value.func, "attr", None) == "score" and not statement.value.args
+
+
 def _statement_problem(statement: ast.stmt) -> str | None:
     if isinstance(statement, ast.Assign):
         value = statement.value
@@ -67,7 +73,7 @@ def _statement_problem(statement: ast.stmt) -> str | None:
     if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
         call = statement.value
         method = getattr(call.func, "attr", None)
-        if method == "score" and not call.args:
+        if _is_score(statement):
             return None
         if method == "add":
             return _add_problem(call)
@@ -83,9 +89,7 @@ def visible_problems(cell, label: str = "") -> list[str]:
         return [f"{label}{grade_id}: the visible test does not parse ({error})"]
     found = [f"{label}{grade_id}, line {statement.lineno}: {problem}"
              for statement in tree.body if (problem := _statement_problem(statement))]
-    if not any(isinstance(statement, ast.Expr) and getattr(statement.value.func, "attr", None)
-               == "score" for statement in tree.body if isinstance(statement, ast.Expr)
-               and isinstance(statement.value, ast.Call)):
+    if not any(_is_score(statement) for statement in tree.body):
         found.append(f"{label}{grade_id}: the visible test must end with question.score()")
     return found
 
