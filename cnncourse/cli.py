@@ -52,16 +52,32 @@ def _cmd_release(args: argparse.Namespace) -> int:
     return release(args.assignments, execute=not args.no_execute, check=args.check)
 
 
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from cnncourse.grading.intake import collect_submissions, default_assignments
+
+    assignments = default_assignments(args.assignment) if args.assignment else None
+    result = collect_submissions(Path(args.export), Path(args.to), assignments,
+                                 roster=Path(args.roster) if args.roster else None,
+                                 pattern=args.pattern, force=args.force)
+    for line in result.summary():
+        print(line)
+    return 1 if result.problems else 0
+
+
 def _cmd_grade(args: argparse.Namespace) -> int:
     from cnncourse.grading.grade import SandboxMissing, grade_all
 
     try:
         grade_all(Path(args.submissions), gradebook=args.gradebook, output=args.output,
                   assignments=args.assignment or None, profile=args.profile,
-                  cell_timeout=args.timeout, sandboxed=not args.no_sandbox, force=args.force)
+                  cell_timeout=args.timeout, sandboxed=not args.no_sandbox, force=args.force,
+                  regrade=args.regrade, workers=args.workers, scheduler=args.scheduler)
     except SandboxMissing as error:
         print(f"cnncourse grade: refusing to run student code without a sandbox: {error}",
               file=sys.stderr)
+        return 2
+    except RuntimeError as error:
+        print(f"cnncourse grade: {error}", file=sys.stderr)
         return 2
     return 0
 
@@ -69,7 +85,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 def _cmd_feedback(args: argparse.Namespace) -> int:
     from cnncourse.grading.feedback import write_feedback
 
-    return write_feedback(Path(args.workdir), output=Path(args.output))
+    return write_feedback(Path(args.workdir), output=Path(args.output),
+                          allow_pending=args.allow_pending)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -119,6 +136,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only check that exercises/ is up to date; exit 1 when it is not")
     p.set_defaults(func=_cmd_release)
 
+    p = sub.add_parser("collect", help="turn an LMS export (Canvas, Moodle, Blackboard, D2L, "
+                       "zips or folders) into SUBMISSIONS/<student>/<assignment>/")
+    p.add_argument("export", help="the downloaded export: a .zip or a folder")
+    p.add_argument("--to", required=True, metavar="SUBMISSIONS",
+                   help="the submissions folder to fill")
+    p.add_argument("--assignment", action="append",
+                   help="only this assignment (repeatable; default: all of exercises/)")
+    p.add_argument("--roster", default=None,
+                   help="CSV with a student column and optional lms_id, name, email columns")
+    p.add_argument("--pattern", default=None,
+                   help="regex with (?P<student>...) and optional (?P<notebook>...), "
+                        "(?P<assignment>...) groups, instead of the LMS patterns")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite files already in --to that differ")
+    p.set_defaults(func=_cmd_collect)
+
     p = sub.add_parser("grade", help="autograde SUBMISSIONS_DIR/<student>/<assignment>/*.ipynb")
     p.add_argument("submissions", help="folder of submissions")
     p.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
@@ -133,14 +166,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run student code UNPROTECTED, as this user (never for a real class)")
     p.add_argument("--force", action="store_true",
                    help="grade again the submissions the journal already holds unchanged")
+    p.add_argument("--regrade", action="store_true",
+                   help="grade again the submissions whose files or tests changed since "
+                        "they were graded (a late submission, a fixed test)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="submissions graded at once on this machine (default: what its cores "
+                        "and memory allow)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="grade on the workers of the Dask cluster at ADDRESS "
+                        "(tcp://HOST:8786) instead of this machine")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("feedback", help="write per-student HTML feedback from a graded folder")
     p.add_argument("--workdir", default="grading", help="the folder `cnncourse grade` wrote")
     p.add_argument("--output", default="feedback", help="where to write the HTML")
+    p.add_argument("--allow-pending", action="store_true",
+                   help="write the pages even while answers wait for grading by hand "
+                        "(formgrader); each such submission is named in a WARNING")
     p.set_defaults(func=_cmd_feedback)
 
-    p = sub.add_parser("report", help="per-question pass rates and the score distribution")
+    p = sub.add_parser("report", help="per-question statistics (pass rate, discrimination) and "
+                                      "score histograms, from the gradebook")
     p.add_argument("--workdir", default="grading", help="the folder `cnncourse grade` wrote")
     p.add_argument("--output", default="report", help="where to write the table and the plot")
     p.set_defaults(func=_cmd_report)

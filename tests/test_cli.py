@@ -38,3 +38,16 @@ def test_grade_passes_profile_and_timeout_through(monkeypatch, tmp_path):
     assert (calls[0]["profile"], calls[0]["cell_timeout"]) == ("small", 99)
     assert main(["grade", str(tmp_path)]) == 0
     assert (calls[1]["profile"], calls[1]["cell_timeout"]) == ("tiny", None)
+
+
+def test_grade_passes_workers_scheduler_and_regrade_through(monkeypatch, tmp_path):
+    import cnncourse.grading.grade as grade
+
+    calls = []
+    monkeypatch.setattr(grade, "grade_all", lambda *args, **kwargs: calls.append(kwargs) or 0)
+    assert main(["grade", str(tmp_path), "--workers", "3", "--regrade"]) == 0
+    assert (calls[0]["workers"], calls[0]["scheduler"], calls[0]["regrade"]) == (3, None, True)
+    assert main(["grade", str(tmp_path), "--scheduler", "tcp://10.0.0.1:8786"]) == 0
+    assert (calls[1]["workers"], calls[1]["scheduler"], calls[1]["regrade"]) == \
+        (None, "tcp://10.0.0.1:8786", False)
+

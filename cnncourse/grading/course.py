@@ -173,6 +173,22 @@ def assignment_names(source: Path) -> list[str]:
                   if path.is_dir() and any(path.glob("*.ipynb")))
 
 
+def ensure_course_row(db_url: str) -> None:
+    """Make the gradebook's row of the course nbgrader files assignments under ("").
+
+    nbgrader's apps run with an empty course id and never add a Course row for it; SQLite
+    does not enforce the foreign key, PostgreSQL refuses every assignment without the row.
+    """
+    from nbgrader.api import Course, Gradebook
+
+    ensure_alembic_on_path()
+    read_alembic_head_in_process()
+    with Gradebook(db_url) as gradebook:
+        if gradebook.db.get(Course, "") is None:
+            gradebook.db.add(Course(id=""))
+            gradebook.db.commit()
+
+
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of an SQLite gradebook file."""
     return f"sqlite:///{Path(path).resolve()}"

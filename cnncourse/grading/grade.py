@@ -4,7 +4,8 @@ Phase 1 runs each submission in its own sandbox and collects the graded question
 plain data (`jobs`); phase 2 runs every check in a separate process that never ran student
 code (`checker`); only then does the trusted side write nbgrader's gradebook, the autograded
 notebooks and a journal (`record`). A submission already in the journal, unchanged, is not
-graded again, so a batch that was killed resumes where it stopped. ``grades.csv`` (student,
+graded again, so a batch that was killed resumes where it stopped; one whose files or tests
+changed since it was graded is listed, and graded again with ``regrade``. ``grades.csv`` (student,
 assignment, score, max_score, status, reason) is written from the journal at the end.
 """
 
@@ -12,10 +13,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cnncourse.grading.course import assignment_names, course_root, sqlite_url
+from cnncourse.grading.course import (
+    assignment_names,
+    course_root,
+    ensure_course_row,
+    sqlite_url,
+)
 from cnncourse.grading.execute import kernel_environment
 from cnncourse.grading.record import Outcome, journal_path, read_journal
 from cnncourse.grading.settings import GradingCourse
@@ -37,6 +44,7 @@ class BatchResult:
     outcomes: list[Outcome] = field(default_factory=list)
     graded_now: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)   # "student/assignment: why"
     sandboxed: bool = True
 
 
@@ -46,6 +54,37 @@ def database_url(gradebook: str | Path | None, output: Path) -> str:
         return sqlite_url(output / "gradebook.db")
     text = str(gradebook)
     return text if "://" in text else sqlite_url(Path(text))
+
+
+FORMGRADER_CONFIG = "nbgrader_config.py"
+
+
+def write_formgrader_config(course: GradingCourse) -> Path:
+    """``nbgrader_config.py`` in the grading folder, so that formgrader started there
+    (``cd grading && jupyter server``) sees this course, its gradebook and its notebooks.
+    Readable by this user only: the gradebook URL may hold a password."""
+    text = "\n".join([
+        '"""nbgrader settings of this grading folder, for formgrader (written by cnncourse '
+        'grade; generated, do not edit)."""',
+        "",
+        "from cnncourse.grading.course import configure",
+        "",
+        "c = get_config()  # noqa: F821 - provided by nbgrader's config loader",
+        f"configure(c, cell_timeout={course.timeout!r})",
+        f"c.CourseDirectory.root = {str(course.root)!r}",
+        f"c.CourseDirectory.source_directory = {str(course.source)!r}",
+        'c.CourseDirectory.release_directory = "release"',
+        'c.CourseDirectory.submitted_directory = "submitted"',
+        'c.CourseDirectory.autograded_directory = "autograded"',
+        'c.CourseDirectory.feedback_directory = "feedback"',
+        f"c.CourseDirectory.db_url = {course.db_url!r}",
+        ""])
+    path = course.root / FORMGRADER_CONFIG
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)
+    return path
 
 
 def load_course(workdir: Path) -> GradingCourse:
@@ -110,35 +149,62 @@ def write_grades(outcomes: list[Outcome], path: Path) -> None:
                              row.status, row.reason])
 
 
-def _already_graded(workdir: Path, student: str, assignment: str, digest: str) -> bool:
+def _journaled(workdir: Path, student: str, assignment: str) -> dict | None:
     path = journal_path(workdir, student, assignment)
-    if not path.is_file():
-        return False
     try:
-        return json.loads(path.read_text())["outcome"]["digest"] == digest
-    except (ValueError, KeyError):
-        return False
+        return json.loads(path.read_text())["outcome"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _changes(course: GradingCourse, jobs, force: bool) -> tuple[list, dict, list]:
+    """Split ``jobs`` into what to grade (new or interrupted), what changed since it was
+    graded (key -> why) and what is graded and unchanged."""
+    from cnncourse.grading.batch import tests_digest
+    from cnncourse.grading.jobs import digest as submission_digest
+
+    tests = {assignment: tests_digest(course, assignment)
+             for assignment in {assignment for _, assignment in jobs}
+             if (course.source / assignment).is_dir()}
+    todo, changed, unchanged = [], {}, []
+    for student, assignment in jobs:
+        before = None if force else _journaled(course.root, student, assignment)
+        if before is None:
+            todo.append((student, assignment))
+        elif before.get("digest") != submission_digest(course.submissions / student /
+                                                       assignment):
+            changed[(student, assignment)] = "the submission changed since it was graded"
+        elif before.get("tests_digest") != tests.get(assignment, before.get("tests_digest")):
+            changed[(student, assignment)] = f"the tests of {assignment} changed (in " \
+                                             f"{course.source / assignment})"
+        else:
+            unchanged.append((student, assignment))
+    return todo, changed, unchanged
 
 
 def grade_all(submissions_dir: Path, gradebook=None, output="grading", assignments=None, *,
               source: Path | None = None, profile: str = "tiny",
               cell_timeout: int | None = None, sandboxed: bool = True, force: bool = False,
+              regrade: bool = False, workers: int | None = None, scheduler: str | None = None,
               limits: dict | None = None, echo=print) -> BatchResult:
     """Grade every ``submissions_dir/<student>/<assignment>/``; write the gradebook and grades.csv.
 
     ``source`` is the folder of solution notebooks (default: the repository's solutions/),
     ``profile`` the size profile the notebooks run in (tiny), ``cell_timeout`` the seconds a
-    cell may run (default: the profile's), ``sandboxed=False`` runs student code UNPROTECTED,
-    ``force`` grades again what the journal already holds, ``limits`` overrides the
-    sandbox's `Limits`. Raises `SandboxMissing` when no sandbox can run here.
+    cell may run (default: the profile's), ``sandboxed=False`` runs student code UNPROTECTED.
+    A submission the journal holds is not graded again; one whose files or tests changed
+    since is listed, and graded again with ``regrade``; ``force`` grades everything again.
+    ``workers`` submissions run at once on this machine (default: what its cores and memory
+    allow), or on the Dask cluster at ``scheduler``. ``limits`` overrides the sandbox's
+    `Limits`. Raises `SandboxMissing` when no sandbox can run here.
     """
     from cnncourse.grading import batch, sandbox
-    from cnncourse.grading.jobs import digest as submission_digest
+    from cnncourse.grading.pool import default_workers, open_pool
 
     submissions = Path(submissions_dir)
     if not submissions.is_dir():
         raise NotADirectoryError(f"submissions folder {submissions} does not exist")
-    if sandboxed and (why := sandbox.missing_sandbox()):
+    if sandboxed and not scheduler and (why := sandbox.missing_sandbox()):
         raise SandboxMissing(why)
     workdir = Path(output).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -149,25 +215,44 @@ def grade_all(submissions_dir: Path, gradebook=None, output="grading", assignmen
     settings = {key: str(value) if isinstance(value, Path) else value
                 for key, value in asdict(course).items()}
     (workdir / SETTINGS_FILE).write_text(json.dumps(settings, indent=2) + "\n")
+    write_formgrader_config(course)
     if not sandboxed:
         echo("WARNING: grading WITHOUT a sandbox (--no-sandbox): student code runs as this "
              "user, with this machine's files and network")
     jobs = find_jobs(submissions, assignments)
     known = set(assignment_names(source_folder))
+    with kernel_environment(None):
+        ensure_course_row(course.db_url)
     failures = generate(course, {assignment for _, assignment in jobs} & known)
     result = BatchResult(workdir, sandboxed=sandboxed)
-    todo = []
-    for student, assignment in jobs:
-        digest = submission_digest(submissions / student / assignment)
-        if not force and _already_graded(workdir, student, assignment, digest):
-            result.skipped.append(f"{student}/{assignment}")
-        else:
+    todo, changed, unchanged = _changes(course, jobs, force)
+    result.skipped = [f"{student}/{assignment}" for student, assignment in unchanged]
+    for (student, assignment), why in sorted(changed.items()):
+        result.changed.append(f"{student}/{assignment}: {why}")
+        if regrade:
             todo.append((student, assignment))
-    echo(f"grading {len(todo)} submissions from {submissions} (profile {profile}, "
-         f"{course.timeout} s per cell"
-         + (f"; {len(result.skipped)} already graded" if result.skipped else "") + ")")
-    batch.grade_jobs(course, todo, known, failures, sandboxed=sandboxed,
-                     limits=limits or {}, echo=echo)
+        else:
+            result.skipped.append(f"{student}/{assignment}")
+    if changed:
+        echo(("grading again: " if regrade else f"{len(changed)} graded submissions changed "
+              "since (cnncourse grade --regrade grades them again): ") +
+             "; ".join(result.changed))
+    todo.sort()
+    if not todo:
+        echo(f"nothing to grade in {submissions}"
+             + (f" ({len(result.skipped)} already graded)" if result.skipped else ""))
+    else:
+        count = default_workers() if workers is None and not scheduler else None
+        pool = open_pool(workers or (count.count if count else None), scheduler)
+        echo(f"grading {len(todo)} submissions from {submissions} (profile {profile}, "
+             f"{course.timeout} s per cell"
+             + (f"; {len(result.skipped)} already graded" if result.skipped else "")
+             + f") with {pool.description}" + (f" ({count.reason})" if count else ""))
+        try:
+            batch.grade_jobs(course, todo, known, failures, sandboxed=sandboxed,
+                             limits=limits or {}, pool=pool, echo=echo)
+        finally:
+            pool.close()
     result.graded_now = [f"{student}/{assignment}" for student, assignment in todo]
     result.outcomes = [Outcome(**entry["outcome"]) for entry in read_journal(workdir)]
     write_grades(result.outcomes, workdir / GRADES_FILE)

@@ -73,27 +73,50 @@ class HideHiddenTests(ClearHiddenTests):
         return cell, resources
 
 
+def _waiting_in_gradebook(resources) -> set[str]:
+    """Grade ids of the notebook being converted that the gradebook marks as needing a
+    grader (``needs_manual_grade``); empty without gradebook details in ``resources``."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    info = resources.get("nbgrader", {})
+    keys = ("db_url", "notebook", "assignment", "student")
+    if not all(info.get(key) for key in keys):
+        return set()
+    with Gradebook(info["db_url"]) as gradebook:
+        try:
+            notebook = gradebook.find_submission_notebook(
+                info["notebook"], info["assignment"], info["student"])
+        except MissingEntry:
+            return set()
+        return {grade.name for grade in notebook.grades if grade.needs_manual_grade}
+
+
 class MarkPendingGrades(NbGraderPreprocessor):
     """Feedback: say which answers still wait for grading by hand, instead of showing 0.
 
-    Runs after nbgrader's GetGrades, which leaves ``score`` None on a grade cell that has
-    neither an automatic nor a manual score yet.
+    Runs after nbgrader's GetGrades. A grade cell is pending when the gradebook marks it as
+    needing manual grading (GetGrades itself shows such a cell as 0 points), or when it has
+    no score at all.
     """
 
     def preprocess(self, nb, resources):
+        waiting = _waiting_in_gradebook(resources)
         pending = [cell for cell in nb.cells if utils.is_grade(cell)
-                   and cell.metadata.nbgrader.get("score") is None]
+                   and (cell.metadata.nbgrader.get("grade_id") in waiting
+                        or cell.metadata.nbgrader.get("score") is None)]
         if not pending:
             return nb, resources
         points = sum(float(cell.metadata.nbgrader.get("points", 0) or 0) for cell in pending)
+        pending_ids = {id(cell) for cell in pending}
         cells = [new_markdown_cell(
             f"**Grading is not finished:** {len(pending)} answer{'s' * (len(pending) != 1)} "
             f"worth {points:g} points still wait{'s' * (len(pending) == 1)} for grading by "
             "hand; the score above counts only what is graded.")]
         for cell in nb.cells:
             cells.append(cell)
-            if cell in pending:
-                cell.metadata.nbgrader["score"] = 0  # the template needs a number
+            if id(cell) in pending_ids:
+                if cell.metadata.nbgrader.get("score") is None:
+                    cell.metadata.nbgrader["score"] = 0  # the template needs a number
                 cells.append(new_markdown_cell(
                     f"*Pending: this answer is graded by hand "
                     f"({float(cell.metadata.nbgrader.get('points', 0) or 0):g} points).*"))

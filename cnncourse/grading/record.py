@@ -37,6 +37,9 @@ class Outcome:
     pending_manual: int = 0
     phase1_seconds: float = 0.0     # the notebooks' runs in the sandbox
     phase2_seconds: float = 0.0     # the trusted checks
+    tests_digest: str = ""          # the instructor's assignment folder it was graded with
+    worker: str = ""                # where phase 1 ran
+    overhead_seconds: float = 0.0   # the grader's own time: all but the two phases above
 
 
 def _safe_outputs(outputs) -> list:
@@ -114,8 +117,10 @@ def record_grades(db_url: str, assignment: str, student: str,
             graded = notebook.name in notebooks
             for grade in notebook.grades:
                 if grade.name in given["scores"]:
+                    # An instructor's manual score on a test cell overrides it (nbgrader's
+                    # Grade.score): nothing waits for grading by hand.
                     grade.auto_score = float(given["scores"][grade.name])
-                    grade.needs_manual_grade = grade.manual_score is not None
+                    grade.needs_manual_grade = False
                 elif not graded or grade.name in given["unanswered"]:
                     grade.auto_score = 0.0
                     grade.needs_manual_grade = False

@@ -53,3 +53,55 @@ def graded_batch(demo_course, tmp_path_factory) -> Batch:
     seconds = time.monotonic() - start
     rows = {row["student"]: row for row in read_grades(workdir)}
     return Batch(demo_course, submissions, workdir, rows, seconds, result)
+
+
+def _postgres_server() -> str | None:
+    """The URL of the throwaway PostgreSQL server `.ci/postgres` started, or None."""
+    import os
+
+    url = os.environ.get("CNNCOURSE_TEST_POSTGRES")
+    if not url:
+        path = Path(os.environ.get("CNNCOURSE_PG_DIR", "/tmp/cnncourse-postgres")) / "url"
+        url = path.read_text().strip() if path.is_file() else None
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """A PostgreSQL server to grade into (started by `.ci/postgres`, which CI runs)."""
+    import os
+
+    import sqlalchemy
+
+    url = _postgres_server()
+    problem = None if url else "no PostgreSQL server: run .ci/postgres"
+    if url:
+        try:
+            with sqlalchemy.create_engine(url).connect() as connection:
+                connection.execute(sqlalchemy.text("SELECT 1"))
+        except Exception as error:  # noqa: BLE001 - any driver or connection error
+            problem = f"PostgreSQL at {url} does not answer: {error}"
+    if problem:
+        if os.environ.get("CNNCOURSE_REQUIRE_POSTGRES"):
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return url
+
+
+@pytest.fixture
+def postgres_gradebook(postgres_server, request) -> str:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    import re
+    import uuid
+
+    import sqlalchemy
+
+    name = "gradebook_" + re.sub(r"\W", "_", request.node.name.lower())[:30] + \
+        "_" + uuid.uuid4().hex[:8]
+    server = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    yield postgres_server.rsplit("/", 1)[0] + "/" + name
+    with server.connect() as connection:
+        connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -61,3 +62,15 @@ def submit(submissions: Path, student: str, assignment: str, notebook) -> Path:
     else:
         nbformat.write(notebook, str(path))
     return path
+
+
+def copy_workdir(workdir, target):
+    """A copy of a grading folder whose grading.json points to its own copy of the gradebook."""
+    shutil.copytree(workdir, target)
+    settings_path = target / "grading.json"
+    settings = json.loads(settings_path.read_text())
+    settings["db_url"] = f"sqlite:///{(target / 'gradebook.db').resolve()}"
+    if "root" in settings:
+        settings["root"] = str(target.resolve())
+    settings_path.write_text(json.dumps(settings, indent=2))
+    return target, settings["db_url"]

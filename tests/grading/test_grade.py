@@ -149,3 +149,17 @@ def test_grading_refuses_without_a_sandbox(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
     with pytest.raises(SandboxMissing, match="install Debian's `bubblewrap`"):
         grade_all(tmp_path / "submissions", output=tmp_path / "grading")
+
+
+def test_the_grading_folder_has_a_formgrader_config(graded_batch):
+    import stat
+
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = graded_batch.workdir / "nbgrader_config.py"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    config = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+    folders = config.CourseDirectory
+    assert folders.root == str(graded_batch.workdir)
+    assert folders.db_url == f"sqlite:///{graded_batch.workdir / 'gradebook.db'}"
+    assert (graded_batch.workdir / folders.autograded_directory / "alice" / "demo").is_dir()
