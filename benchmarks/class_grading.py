@@ -3,9 +3,10 @@
 Per assignment, 8 students: 6 typed the solution's answers into the released exercise, 2
 handed in the exercise untouched. The same batch is graded into a fresh folder with
 ``--workers 1`` and ``--workers 2`` (tiny profile unless CNNCOURSE_PROFILE says otherwise).
-Printed: per assignment the mean seconds per submission (its own phases and the grader's
+Printed: per assignment the mean seconds per submission (its notebooks' run, the checks' own
+cells, its share of the checker's whole run with its start and setup cells, and the grader's
 overhead), the grader's overhead per submission (everything but the notebook's run in the
-sandbox and the checks), each batch's total wall time and the speed-up. Targets: 2 workers on
+sandbox and the checker's run), each batch's total wall time and the speed-up. Targets: 2 workers on
 2 cores at least 1.8 times as fast as 1; overhead at most 5 s per submission.
 
     .venv/bin/python benchmarks/class_grading.py [--students 8] [--workers 1,2]
@@ -74,7 +75,7 @@ def main() -> None:
     print(f"\nprofile {os.environ['CNNCOURSE_PROFILE']}, {args.students} students per assignment")
     assignments = sorted({outcome.assignment for _, outcomes in runs.values()
                           for outcome in outcomes})
-    header = "".join(f"{f'{w} worker(s): s, ph1, ph2, overhead':>40}" for w in runs)
+    header = "".join(f"{f'{w} worker(s): s, ph1, ph2, checker, overhead':>48}" for w in runs)
     print(f"{'assignment':10}{header}")
     for assignment in assignments:
         cells = []
@@ -83,6 +84,7 @@ def main() -> None:
             cells.append(f"{statistics.mean(o.seconds for o in mine):16.1f}"
                          f"{statistics.mean(o.phase1_seconds for o in mine):8.1f}"
                          f"{statistics.mean(o.phase2_seconds for o in mine):8.1f}"
+                         f"{statistics.mean(o.checker_seconds for o in mine):8.1f}"
                          f"{statistics.mean(o.overhead_seconds for o in mine):8.1f}")
         print(f"{assignment:10}" + "".join(cells))
     for workers, (seconds, outcomes) in runs.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -49,6 +50,13 @@ def build_book(profile: str | None = None, output: str | Path | None = None,
     Execution is cached per profile, so an unchanged rebuild only re-renders. Switching the
     profile rebuilds every page, so no page mixes outputs of two profiles.
     """
+    missing = [module for module in ("jupyter_book", "mathjax")
+               if importlib.util.find_spec(module) is None]
+    if missing:
+        print("cnncourse book needs the book extra: pip install 'cnncourse[book]' (in a "
+              f"checkout: pip install -e '.[book]'); missing: {', '.join(missing)}",
+              file=sys.stderr)
+        return 2
     name = profile or current_profile().name
     get_profile(name)  # a clear error for an unknown name
     root = Path(root) if root else _book_root()

@@ -46,6 +46,12 @@ def _cmd_book(args: argparse.Namespace) -> int:
     return build_book(profile=args.profile, output=args.output, strict=not args.no_strict)
 
 
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from cnncourse.launch import notebooks_command
+
+    return notebooks_command(check=args.check)
+
+
 def _cmd_release(args: argparse.Namespace) -> int:
     from cnncourse.grading.release import release
 
@@ -98,7 +104,50 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from cnncourse.grading.validate import validate
 
-    return validate(Path(args.notebook))
+    return validate(Path(args.notebook), timeout=args.timeout, profile=args.profile,
+                    release=Path(args.release) if args.release else None)
+
+
+VALIDATE_EPILOG = """\
+It runs a copy of the notebook (your file is not changed) in a fresh kernel, in the profile
+CNNCOURSE_PROFILE names (default small; --profile tiny checks fastest), and lists every
+question in notebook order with its visible points and the points left to hidden tests.
+
+exit status:
+  0  every visible test passes and every question is answered
+  1  a visible test fails, a question is not answered yet, or a test or read-only cell
+     differs from the released notebook (each is named, with how to restore it)
+  2  the notebook could not be read or is not an assignment
+"""
+
+
+def _path_problem(value: str, kind: str) -> str | None:
+    """Why ``value`` is not an existing ``kind`` ("file" or "folder"), checked without imports."""
+    path = Path(value).expanduser()
+    if not path.exists():
+        return f"{value} does not exist"
+    if kind == "file" and path.is_dir():
+        return f"{value} is a folder, not a notebook"
+    if kind == "folder" and not path.is_dir():
+        return f"{value} is a file, not a folder"
+    return None
+
+
+#: Paths each subcommand needs to exist, checked before its (heavy) module is imported.
+EXISTING_PATHS = {"validate": (("notebook", "file"), ("release", "file")),
+                  "grade": (("submissions", "folder"),),
+                  "feedback": (("workdir", "folder"),),
+                  "report": (("workdir", "folder"),)}
+
+
+def check_arguments(args: argparse.Namespace) -> str | None:
+    """The first problem with parsed arguments that needs no heavy import, or None."""
+    for name, kind in EXISTING_PATHS.get(args.command, ()):
+        value = getattr(args, name, None)
+        problem = _path_problem(value, kind) if value else None
+        if problem:
+            return problem
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default=None, help="build folder (default: _build)")
     p.add_argument("--no-strict", action="store_true", help="do not turn warnings into errors")
     p.set_defaults(func=_cmd_book)
+
+    p = sub.add_parser("notebooks", help="regenerate book/notebooks/, the Colab and Binder copies "
+                                         "of the chapters and exercises")
+    p.add_argument("--check", action="store_true",
+                   help="only check that book/notebooks/ is up to date; exit 1 when it is not")
+    p.set_defaults(func=_cmd_notebooks)
 
     p = sub.add_parser("release", help="regenerate exercises/ from solutions/ and re-execute them")
     p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
@@ -191,8 +246,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default="report", help="where to write the table and the plot")
     p.set_defaults(func=_cmd_report)
 
-    p = sub.add_parser("validate", help="run a notebook's visible tests before submitting")
-    p.add_argument("notebook", help="the notebook to check")
+    p = sub.add_parser("validate", help="run a notebook's visible tests before submitting",
+                       description="Run an assignment notebook's visible tests before you "
+                                   "submit it.", epilog=VALIDATE_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("notebook", help="the notebook to check (.ipynb)")
+    p.add_argument("--profile", choices=["full", "small", "tiny"], default=None,
+                   help="size profile to run in (default: $CNNCOURSE_PROFILE or small)")
+    p.add_argument("--timeout", type=int, default=None,
+                   help="seconds a cell may run (default: the profile's cell_timeout)")
+    p.add_argument("--release", default=None, metavar="NOTEBOOK",
+                   help="the released notebook to compare with (default: found in exercises/)")
     p.set_defaults(func=_cmd_validate)
     return parser
 
@@ -200,6 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    problem = check_arguments(args)
+    if problem:
+        print(f"cnncourse {args.command}: {problem}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
     except (ValueError, FileNotFoundError, NotADirectoryError) as error:

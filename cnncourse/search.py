@@ -50,6 +50,31 @@ def spread_indices(total: int, keep: int) -> list[int]:
     return sorted({round(i * (total - 1) / (keep - 1)) for i in range(keep)})
 
 
+def covering_indices(grid: Mapping[str, Sequence], keep: int) -> list[int]:
+    """Grid points (numbers in product order) in which every value of every axis appears.
+
+    A profile cut that keeps ``keep`` points evenly spaced in product order (`spread_indices`)
+    can drop a value altogether: a 3 x 3 grid cut to 4 points never tries the middle value
+    of its last axis. This cut first takes the "diagonal" points ``i = 0, 1, ...`` whose
+    value on every axis is number ``i`` modulo that axis' length, as many as the longest axis
+    has values, so every value appears; it fills the rest of ``keep`` with points evenly
+    spaced among the others. It returns ``max(keep, longest axis)`` points (at most the whole
+    grid), sorted.
+    """
+    points = grid_points(grid)
+    if keep < 1:
+        raise ValueError(f"need keep >= 1, got keep={keep}")
+    lengths = [len(values) for values in grid.values()]
+    strides = [int(np.prod(lengths[i + 1:])) for i in range(len(lengths))]
+    chosen = {sum((i % length) * stride for length, stride in zip(lengths, strides))
+              for i in range(max(lengths))}
+    others = [number for number in range(len(points)) if number not in chosen]
+    missing = min(keep, len(points)) - len(chosen)
+    if missing > 0:
+        chosen.update(others[i] for i in spread_indices(len(others), missing))
+    return sorted(chosen)
+
+
 @dataclass
 class GridSearchResult:
     """The outcome of `grid_search`.
@@ -106,6 +131,7 @@ def grid_search(
     objective: str = "val_accuracy",
     rank_by: str = "final",
     max_points: int | None = None,
+    cut: str = "spread",
     seed: int = 0,
     keep_models: bool = False,
     fit_keys: Sequence[str] = FIT_KEYS,
@@ -119,7 +145,8 @@ def grid_search(
 
     The profile cuts the grid: ``current_profile().trials(n)`` of the ``n`` points are
     trained (or ``max_points``), chosen by `spread_indices` (evenly spaced in product order,
-    first and last included); the others are listed in ``skipped``. Before each point Keras'
+    first and last included; ``cut="cover"``: by `covering_indices`, so that every value of
+    every axis is tried); the others are listed in ``skipped``. Before each point Keras'
     session is cleared and `cnncourse.seed_everything(seed)` runs, so every point starts
     from the same random state and a rerun reproduces the table.
 
@@ -137,8 +164,11 @@ def grid_search(
     if rank_by not in ("final", "best"):
         raise ValueError(f"rank_by must be 'final' or 'best', got {rank_by!r}")
     points = grid_points(grid)
+    if cut not in ("spread", "cover"):
+        raise ValueError(f"cut must be 'spread' or 'cover', got {cut!r}")
     keep = current_profile().trials(len(points)) if max_points is None else int(max_points)
-    kept = spread_indices(len(points), keep)
+    kept = (spread_indices(len(points), keep) if cut == "spread"
+            else covering_indices(grid, keep))
     runs: dict[int, TrainingRun] = {}
     rows = []
     for number in kept:

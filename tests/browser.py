@@ -1,11 +1,13 @@
-"""Headless Chromium for the browser tests: finding it, a quiet local server, the requests."""
+"""Headless Chromium for the browser tests: finding it, a quiet local server, what a page shows."""
 
 from __future__ import annotations
 
 import functools
+import html.parser
 import http.server
 import json
 import os
+import re
 import shutil
 import threading
 from contextlib import contextmanager
@@ -79,11 +81,147 @@ def requested_urls(driver) -> list[str]:
 
 
 def wait_for_math(driver, timeout=30) -> None:
-    """Wait until MathJax 3 has typeset the page."""
+    """Wait until MathJax 3 has typeset the page (or, without math, until it has loaded)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
+    # A page without math loads no MathJax: it only has to finish loading.
     WebDriverWait(driver, timeout).until(
         lambda d: d.execute_script(
+            "if (!document.querySelector('script[src*=\"mathjax\"]'))"
+            " return document.readyState === 'complete';"
             "return window.MathJax && MathJax.startup && MathJax.startup.promise"
             " ? MathJax.startup.promise.then(() => true) : false")
     )
+
+
+# Where a page's content column is, and what inside it may scroll sideways: code, never output.
+_CONTENT = "document.querySelector('article.bd-article') || document.querySelector('main')"
+_CODE = ".cell_input, div[class*='highlight-']:not(.cell_output *), .highlight:not(.cell_output *)"
+
+_OVERFLOW_SCRIPT = f"""
+const column = {_CONTENT};
+const root = document.documentElement;
+const box = column.getBoundingClientRect();
+const code = "{_CODE}";
+const found = [];
+const describe = (element) => {{
+  const text = (element.textContent || element.getAttribute('src') || '').trim();
+  const classes = typeof element.className === 'string' && element.className.trim()
+    ? '.' + element.className.trim().split(/\\s+/).join('.') : '';
+  return element.tagName.toLowerCase() + classes
+    + ' "' + text.slice(0, 60).replace(/\\s+/g, ' ') + '"';
+}};
+if (root.scrollWidth > root.clientWidth + 1) {{
+  found.push('the page scrolls sideways: ' + root.scrollWidth + ' px of content in '
+             + root.clientWidth + ' px');
+}}
+for (const element of column.querySelectorAll(
+    'table, pre, img, figure, .cell_output, .output, div.math-wrapper, mjx-container[display]')) {{
+  if (element.closest(code)) continue;
+  const rect = element.getBoundingClientRect();
+  if (rect.width === 0) continue;
+  if (rect.right > box.right + 1 || rect.left < box.left - 1) {{
+    found.push(describe(element) + ' spans ' + Math.round(rect.left) + '..' + Math.round(rect.right)
+               + ' px, beyond the column ' + Math.round(box.left) + '..' + Math.round(box.right));
+  }}
+  if (element.scrollWidth > element.clientWidth + 1 && element.clientWidth > 0
+      && element.tagName !== 'IMG') {{
+    found.push(describe(element) + ' hides ' + (element.scrollWidth - element.clientWidth)
+               + ' px of its content sideways');
+  }}
+}}
+return found;
+"""
+
+_MARKUP_SCRIPT = f"""
+const column = {_CONTENT};
+const unknown = Array.from(column.querySelectorAll('*'))
+  .filter(element => element instanceof HTMLUnknownElement)
+  .map(element => '<' + element.tagName.toLowerCase() + '>');
+const walker = document.createTreeWalker(column, NodeFilter.SHOW_TEXT);
+const prose = [];
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {{
+  if (!node.parentElement.closest('pre, code, script, style')) prose.push(node.textContent);
+}}
+return [unknown, prose.join(' '), column.textContent];
+"""
+
+# Text that must never reach a reader: markup of MyST or myst-nb that was not rendered.
+LITERAL_MARKUP = ("{glue", "```", ":::")
+
+
+def overflowing(driver) -> list[str]:
+    """What sticks out of the content column or hides part of itself behind a scroll bar.
+
+    Code (cell inputs and literal code blocks) may scroll sideways: a long line of code is
+    better scrolled than wrapped. Tables, outputs, figures and formulas must fit.
+    """
+    return driver.execute_script(_OVERFLOW_SCRIPT)
+
+
+def lost_markup(driver, expected_texts=()) -> list[str]:
+    """Markup the page shows literally or swallowed: unknown elements (text such as
+    ``<KerasTensor>`` parsed as a tag), MyST markup in the prose, and each of
+    ``expected_texts`` missing from the page's text."""
+    unknown, prose, text = driver.execute_script(_MARKUP_SCRIPT)
+    problems = [f"{tag} was parsed as an element (unescaped text in an output?)"
+                for tag in sorted(set(unknown))]
+    problems += [f"literal {marker!r} in the text" for marker in LITERAL_MARKUP if marker in prose]
+    problems += [f"{snippet!r} is not in the page's text" for snippet in expected_texts
+                 if snippet not in text]
+    return problems
+
+
+def broken_images(driver) -> list[str]:
+    """The ``src`` of every image on the page that did not load (naturalWidth 0)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('img'))"
+        ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));")
+
+
+class _TextOf(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    """The text a browser shows for ``markup`` (entities decoded, tags dropped)."""
+    parser = _TextOf()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
+
+
+ANGLE_TEXT = re.compile(r"<[A-Za-z][\w.]*")
+
+
+def angle_bracket_texts(notebook: dict) -> set[str]:
+    """Text like ``<KerasTensor`` that an executed notebook shows to readers.
+
+    Read from what the page renders: markdown cells (inline code and text, not raw HTML tags),
+    and each displayed output (HTML outputs as the text they show, else plain text and
+    streams); glued values that are not displayed are left out.
+    """
+    found = set()
+    for cell in notebook["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            for span in re.findall(r"`([^`\n]+)`", source):
+                found.update(ANGLE_TEXT.findall(span))
+            continue
+        for output in cell.get("outputs", []):
+            if "scrapbook" in output.get("metadata", {}):
+                continue  # a glued value: shown, formatted, where the prose uses it
+            if output.get("output_type") == "stream":
+                found.update(ANGLE_TEXT.findall("".join(output["text"])))
+                continue
+            data = output.get("data", {})
+            if "text/html" in data:
+                found.update(ANGLE_TEXT.findall(html_text("".join(data["text/html"]))))
+            elif "text/plain" in data and not any(kind.startswith("image/") for kind in data):
+                found.update(ANGLE_TEXT.findall("".join(data["text/plain"])))
+    return found

@@ -51,3 +51,46 @@ def test_grade_passes_workers_scheduler_and_regrade_through(monkeypatch, tmp_pat
     assert (calls[1]["workers"], calls[1]["scheduler"], calls[1]["regrade"]) == \
         (None, "tcp://10.0.0.1:8786", False)
 
+
+
+CHECK_ONLY = """\
+import sys
+from cnncourse import cli
+try:
+    code = cli.main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+heavy = sorted(name for name in ("tensorflow", "keras", "nbgrader", "nbclient")
+               if name in sys.modules)
+print("heavy:", ",".join(heavy) or "none", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def run_cli(*argv):
+    return subprocess.run([sys.executable, "-c", CHECK_ONLY, *argv], capture_output=True,
+                          text=True)
+
+
+def test_a_missing_notebook_is_reported_before_any_heavy_import(tmp_path):
+    result = run_cli("validate", "/no/such.ipynb")
+    assert result.returncode == 2
+    assert "cnncourse validate: /no/such.ipynb does not exist" in result.stderr
+    assert "heavy: none" in result.stderr
+    result = run_cli("validate", str(tmp_path))
+    assert (result.returncode, "heavy: none" in result.stderr) == (2, True)
+    assert "is a folder, not a notebook" in result.stderr
+
+
+def test_a_missing_submissions_folder_is_reported_before_any_heavy_import(tmp_path):
+    result = run_cli("grade", str(tmp_path / "nothing"))
+    assert result.returncode == 2 and "heavy: none" in result.stderr
+    assert f"cnncourse grade: {tmp_path / 'nothing'} does not exist" in result.stderr
+
+
+def test_an_unknown_command_is_named_with_the_choices():
+    result = subprocess.run([sys.executable, "-m", "cnncourse", "nonsense"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "invalid choice: 'nonsense'" in result.stderr and "validate" in result.stderr
+    assert "heavy: none" in run_cli("nonsense").stderr

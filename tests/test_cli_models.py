@@ -41,7 +41,7 @@ def test_models_json_shows_the_published_totals(capsys):
 @pytest.mark.slow
 def test_models_json_lists_every_network(capsys):
     rows = _json_rows(capsys)
-    assert len(rows) == 22
+    assert len(rows) == 23
     assert {name: rows[name]["total_params"] for name in PUBLISHED} == PUBLISHED
     assert [rows[f"transfer_efficientnetb{i}"]["input_shape"][0] for i in range(8)] == \
         [224, 240, 260, 300, 380, 456, 528, 600]

@@ -9,6 +9,7 @@ from cnncourse.profile import current_profile
 from cnncourse.search import (
     SEARCH_SPACE,
     cnn_hypermodel,
+    covering_indices,
     grid_points,
     grid_search,
     random_search,
@@ -205,3 +206,19 @@ def test_random_search_runs_the_profile_trials_quietly_and_reproducibly(tmp_path
     second = random_search(_tiny_hypermodel, *data, max_trials=10, epochs=1,
                            directory=tmp_path, seed=3)
     assert second.table.equals(first.table)
+
+
+def test_covering_cut_tries_every_value_of_every_axis():
+    grid = {"learning_rate": [1e-4, 1e-3, 1e-2], "optimizer": ["sgd", "rmsprop", "adam"]}
+    points = grid_points(grid)
+    for keep in (1, 3, 4, 6, 9):
+        kept = covering_indices(grid, keep)
+        assert len(kept) == max(keep, 3) and kept == sorted(set(kept))
+        for axis, values in grid.items():
+            assert {points[number][axis] for number in kept} == set(values), (keep, axis)
+    # The even spread of the other cut never tries the last axis' middle value with 4 points.
+    spread = spread_indices(len(points), 4)
+    assert "rmsprop" not in {points[number]["optimizer"] for number in spread}
+    assert covering_indices(grid, 9) == list(range(9))
+    with pytest.raises(ValueError, match="keep >= 1"):
+        covering_indices(grid, 0)

@@ -279,3 +279,29 @@ def same_array(answer, expected, *, name: str = "your array", hint: str = "") ->
     return Result.fail(f"{name}: {count(int(differs.sum()))} of {count(len(want))} entries along "
                        f"the first axis differ from the expected ones (the first is number "
                        f"{first}){suffix}")
+
+
+# --------------------------------------------------------------------------- the base built
+
+
+def reference_base(model, asked: str, input_shape, *, fallback: str = "efficientnet_lite0"):
+    """A fresh copy (random weights) of the conv base inside ``model``, to count against.
+
+    ``model`` is a transfer model (its base one nested model) or a base itself. The base must
+    be the architecture ``asked`` for (``"vgg19"``, ...) or the one `load_base` falls back to
+    when its ImageNet weights are missing (``fallback``); the copy is built at
+    ``input_shape`` with ``weights=None``, so the counts come from the architecture the
+    student really got, whatever weights this machine has. Raises ValueError otherwise.
+    """
+    from cnncourse.models.transfer import architecture_names, find_base, load_base
+
+    if not _is_model(model):
+        raise ValueError(f"expected a Keras model, got {type(model).__name__}")
+    base = find_base(model)
+    name = str(base.name).lower()
+    allowed = (asked.lower(), fallback)
+    if name not in allowed or name not in architecture_names():
+        raise ValueError(f"the base of {model.name!r} is {base.name!r}: expected "
+                         f"{asked!r} or, without its ImageNet weights, {fallback!r} "
+                         "(as models.load_base builds them)")
+    return load_base(name, input_shape, weights=None).model

@@ -6,6 +6,7 @@ Entry points (sizes from ``cnncourse.current_profile()``; real data when present
 
 - ``load_cifar10(source)``, ``load_stl10(source)`` -> ``ImageSet``
 - ``align_cifar_stl(cifar, stl)`` -> both sets on their nine shared classes
+- ``load_fashion_mnist()`` -> ``ImageSet`` of real Fashion-MNIST from Debian's package
 - ``pets_folder(source)``, ``flowers_folder(source)`` -> ``DataFolder`` (a path + source)
 - ``pets_datasets(...)``, ``flowers_datasets(...)`` -> ``FolderDatasets`` (clean, subset,
   split, Keras datasets)
@@ -33,6 +34,7 @@ from cnncourse.data.cleaning import (
 )
 from cnncourse.data.datasets import directory_dataset, files_dataset, read_images
 from cnncourse.data.errors import DataError
+from cnncourse.data.fashion_mnist import fashion_mnist_available, load_fashion_mnist
 from cnncourse.data.files import LabelledFiles, class_folders, list_class_files
 from cnncourse.data.flowers import (
                                   FLOWERS_CLASSES,
@@ -52,7 +54,7 @@ from cnncourse.data.loaders import (
 from cnncourse.data.packaged import SKIMAGE_PHOTOS, load_digits_images, sample_photos
 from cnncourse.data.petimages import PETS_CLASSES, find_pets_folder, pets_datasets, pets_folder
 from cnncourse.data.pipeline import FolderDatasets, prepare_datasets
-from cnncourse.data.sources import DataFolder
+from cnncourse.data.sources import DataFolder, DataSourceWarning
 from cnncourse.data.splits import DEFAULT_RATIOS, Split, split_files, take_per_class, write_split
 from cnncourse.data.stl10 import STL10_CLASSES, read_stl10
 from cnncourse.data.writers import (
@@ -75,6 +77,7 @@ __all__ = [
                                   "CleaningReport",
                                   "DataError",
                                   "DataFolder",
+                                  "DataSourceWarning",
                                   "DroppedFile",
                                   "FolderDatasets",
                                   "ImageSet",
@@ -89,6 +92,7 @@ __all__ = [
                                   "clean_image_folder",
                                   "directory_dataset",
                                   "download_cifar10",
+                                  "fashion_mnist_available",
                                   "files_dataset",
                                   "find_flowers_folder",
                                   "find_pets_folder",
@@ -97,6 +101,7 @@ __all__ = [
                                   "list_class_files",
                                   "load_cifar10",
                                   "load_digits_images",
+                                  "load_fashion_mnist",
                                   "load_stl10",
                                   "offline_image_set",
                                   "pets_datasets",

@@ -11,6 +11,39 @@ from cnncourse.data.files import LabelledFiles, class_folders
 from cnncourse.profile import current_profile
 
 LABEL_MODES = ("int", "binary", "categorical")
+#: What keras.utils.image_dataset_from_directory reads (its ALLOWLIST_FORMATS).
+KERAS_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+#: The first bytes of the formats TensorFlow's decode_image reads.
+_MAGIC = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"GIF87a", "GIF"),
+          (b"GIF89a", "GIF"), (b"BM", "BMP"))
+
+
+def unreadable_image(path) -> str | None:
+    """Why TensorFlow cannot decode ``path`` (empty, or not JPEG/PNG/GIF/BMP by its first
+    bytes), or None. Cheap: it reads 8 bytes; `clean_image_folder` checks more deeply."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        return f"cannot be opened: {error.strerror or error}"
+    if not head:
+        return "is empty (0 bytes)"
+    if not any(head.startswith(magic) for magic, _ in _MAGIC):
+        return f"is not a JPEG, PNG, GIF or BMP image (it starts with {head[:4]!r})"
+    return None
+
+
+def check_images(paths, where: str) -> None:
+    """DataError naming the first files TensorFlow could not decode (and how many there are)."""
+    bad = []
+    for path in paths:
+        reason = unreadable_image(path)
+        if reason:
+            bad.append(f"{str(path)!r} {reason}")
+    if bad:
+        shown = "; ".join(bad[:3]) + (f"; and {len(bad) - 3} more" if len(bad) > 3 else "")
+        raise DataError(f"{len(bad)} file{'s' * (len(bad) != 1)} in {where} cannot be read as "
+                        f"images: {shown} (remove them, or run clean_image_folder first)")
 
 
 def _size_pair(image_size) -> tuple[int, int]:
@@ -46,6 +79,9 @@ def directory_dataset(folder, image_size, batch_size: int | None = None,
     folder = require_folder(folder, "image")
     names = class_folders(folder, class_names)
     _check_label_mode(label_mode, len(names))
+    check_images(sorted(path for name in names for path in (folder / name).rglob("*")
+                        if path.suffix.lower() in KERAS_EXTENSIONS and path.is_file()),
+                 f"image folder {str(folder)!r}")
     batch_size = batch_size or current_profile().batch_size
     return keras.utils.image_dataset_from_directory(
         str(folder), labels="inferred", label_mode=label_mode, class_names=names,
@@ -65,6 +101,7 @@ def files_dataset(files: LabelledFiles, image_size, batch_size: int | None = Non
         raise DataError("cannot build a dataset from an empty file list")
     _check_label_mode(label_mode, len(files.class_names))
     height, width = _size_pair(image_size)
+    check_images(files.paths, "the file list")
     batch_size = batch_size or current_profile().batch_size
     class_count = len(files.class_names)
     paths = tf.constant([str(path) for path in files.paths])

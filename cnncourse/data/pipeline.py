@@ -26,7 +26,8 @@ class FolderDatasets:
     split_folder: Path | None
 
     def __repr__(self) -> str:
-        where = f"on disk in {str(self.split_folder)!r}" if self.split_folder else "in memory"
+        # The folder itself is in `split_folder`: a printed dataset shows no cache path.
+        where = "on disk" if self.split_folder else "in memory"
         return (f"FolderDatasets(classes={list(self.class_names)}, source={self.source!r}, "
                 f"split {where}: {self.split})")
 

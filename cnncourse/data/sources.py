@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,25 @@ from cnncourse.paths import data_dir
 
 OFFLINE = "offline"
 AUTO = "auto"
+
+#: (dataset, folder) pairs already warned about: each warning is shown once per process.
+_WARNED: set[tuple[str, str]] = set()
+
+
+class DataSourceWarning(UserWarning):
+    """$CNNCOURSE_DATA is set but holds no copy of a dataset: the offline stand-in is used."""
+
+
+def _warn_not_found(what: str) -> None:
+    """Warn (once per dataset and folder) that $CNNCOURSE_DATA does not hold ``what``."""
+    root = data_dir()
+    if root is None or (what, str(root)) in _WARNED:
+        return
+    _WARNED.add((what, str(root)))
+    state = "holds no" if root.is_dir() else "does not exist, so it holds no"
+    warnings.warn(f"CNNCOURSE_DATA={str(root)!r} {state} {what} files: using the offline "
+                  f"stand-in instead (see the loader's docstring for the folder it looks for)",
+                  DataSourceWarning, stacklevel=4)
 
 
 def keras_datasets_dir() -> Path:
@@ -38,6 +58,7 @@ def resolve_source(source, find: Callable[[Path], Path | None], what: str,
             found = find(root)
             if found is not None:
                 return found
+        _warn_not_found(what)
         return None
     if str(source) == OFFLINE:
         return None

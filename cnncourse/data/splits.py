@@ -80,9 +80,46 @@ class Split:
         return "; ".join(parts)
 
 
-def split_files(files: LabelledFiles, ratios=DEFAULT_RATIOS, seed: int = 0) -> Split:
-    """Split every class with the same ``ratios`` (train, val, test); same seed, same split."""
+def _sizes(count: int, ratios) -> tuple[int, int, int]:
+    """How many of a class's ``count`` files go to train, val and test."""
+    n_train = round(count * ratios[0])
+    n_val = count - n_train if ratios[2] == 0 else round(count * ratios[1])
+    return n_train, n_val, count - n_train - n_val
+
+
+def smallest_class(ratios) -> int:
+    """The fewest files per class that give every split with a ratio above 0 a file."""
     ratios = _check_ratios(ratios)
+    count = 1
+    while any(size < 1 for size, ratio in zip(_sizes(count, ratios), ratios) if ratio > 0):
+        count += 1
+    return count
+
+
+def _check_filled(files: LabelledFiles, ratios) -> None:
+    """DataError when a class is too small to put a file in every split asked for."""
+    for label, name in enumerate(files.class_names):
+        count = int(np.count_nonzero(files.labels == label))
+        sizes = dict(zip(SPLIT_NAMES, _sizes(count, ratios)))
+        empty = [split for split, ratio in zip(SPLIT_NAMES, ratios)
+                 if ratio > 0 and sizes[split] < 1]
+        if empty:
+            given = ", ".join(f"{split} {size}" for split, size in sizes.items())
+            raise DataError(
+                f"class {name!r} has {count} file{'s' * (count != 1)}, too few to fill the "
+                f"{' and '.join(empty)} split{'s' * (len(empty) != 1)}: ratios "
+                f"{'/'.join(f'{ratio:g}' for ratio in ratios)} give {given}; take at least "
+                f"{smallest_class(ratios)} per class (per_class), or change the ratios")
+
+
+def split_files(files: LabelledFiles, ratios=DEFAULT_RATIOS, seed: int = 0) -> Split:
+    """Split every class with the same ``ratios`` (train, val, test); same seed, same split.
+
+    A class too small to give every split with a ratio above 0 at least one file raises
+    DataError (an empty test set would only fail later, far from the cause).
+    """
+    ratios = _check_ratios(ratios)
+    _check_filled(files, ratios)
     rng = np.random.default_rng(seed)
     parts = {name: [] for name in SPLIT_NAMES}
     for label in range(len(files.class_names)):
@@ -90,10 +127,7 @@ def split_files(files: LabelledFiles, ratios=DEFAULT_RATIOS, seed: int = 0) -> S
         indices = np.array(sorted(indices, key=lambda i: natural_key(files.paths[i])),
                            dtype=np.int64)
         indices = indices[rng.permutation(len(indices))]
-        n_train = round(len(indices) * ratios[0])
-        n_val = round(len(indices) * ratios[1])
-        if ratios[2] == 0:
-            n_val = len(indices) - n_train
+        n_train, n_val, _ = _sizes(len(indices), ratios)
         parts["train"].extend(indices[:n_train])
         parts["val"].extend(indices[n_train:n_train + n_val])
         parts["test"].extend(indices[n_train + n_val:])

@@ -83,13 +83,17 @@ def record(course, task: GradeTask, phase1: Phase1, checked: dict, timing: dict)
         score, max_score, pending = 0.0, _max_score(course, assignment), 0
     first = sum(found["seconds"] for found in phase1.notebooks.values())
     second = sum(result.get("seconds", 0) for result in checked.values())
+    # The checker's whole run (its start and the instructor's setup cells too) is the checks'
+    # time, shared by the submissions of its chunk: the grader's own overhead is the rest.
+    checker = max(timing["checks"], second)
     total = timing["phase1"] + timing["checks"] + time.monotonic() - begin
     outcome = Outcome(student, assignment, score, max_score, status, reason,
                       seconds=round(total, 1), digest=phase1.digest, pending_manual=pending,
                       phase1_seconds=round(first, 1), phase2_seconds=round(second, 1),
                       tests_digest=tests_digest(course, assignment),
                       worker=timing["worker"],
-                      overhead_seconds=round(max(0.0, total - first - second), 1))
+                      checker_seconds=round(checker, 1),
+                      overhead_seconds=round(max(0.0, total - first - checker), 1))
     write_journal(course.root, outcome, {name: found["messages"]
                                          for name, found in notebooks.items()})
     return outcome
@@ -116,16 +120,23 @@ class _Batch:
         self.checked: dict[str, dict] = {}
 
     def run(self) -> None:
-        while self.waiting or self.running:
-            while self.waiting and self.running < self.pool.capacity():
-                self.pool.submit(run_grade_task, self.waiting.popleft())
-                self.running += 1
+        self._fill()
+        while self.running:
             task, result = self.pool.next_done()
             self.running -= 1
+            # The freed slot gets its next submission before this one is recorded, so no
+            # worker waits for the grader's own writing.
+            self._fill()
             if isinstance(task, GradeTask):
                 self._phase1_done(task, result)
             else:
                 self._checks_done(task, result)
+            self._fill()
+
+    def _fill(self) -> None:
+        while self.waiting and self.running < self.pool.capacity():
+            self.pool.submit(run_grade_task, self.waiting.popleft())
+            self.running += 1
 
     def _finish(self, task: GradeTask, outcome_of) -> None:
         try:

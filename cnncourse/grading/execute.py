@@ -31,12 +31,13 @@ def kernel_environment(profile: str | None) -> Iterator[None]:
 
 
 def run_notebook(notebook, *, cwd: Path, profile: str | None = None,
-                 timeout: int | None = None, allow_errors: bool = True):
+                 timeout: int | None = None, allow_errors: bool = True, on_cell_start=None):
     """Execute ``notebook`` (a NotebookNode, changed in place and returned) in ``cwd``.
 
     The kernel runs under ``profile`` (None: the caller's); each cell may run ``timeout``
     seconds (None: the profile's ``cell_timeout``). A cell past its time gets a
-    ``CellTimeoutError`` error output and the kernel is interrupted.
+    ``CellTimeoutError`` error output and the kernel is interrupted. ``on_cell_start(cell,
+    cell_index)``, when given, is called as each cell starts (nbclient's hook).
     """
     import nbformat
     from nbclient import NotebookClient
@@ -61,6 +62,7 @@ def run_notebook(notebook, *, cwd: Path, profile: str | None = None,
             error_on_timeout={"ename": TIMEOUT_ERROR, "evalue": message,
                               "traceback": [f"{TIMEOUT_ERROR}: {message}"]},
             on_cell_executed=mark_timeout,
+            on_cell_start=on_cell_start,
             record_timing=False,
             extra_arguments=list(KERNEL_ARGUMENTS),
             resources={"metadata": {"path": str(cwd)}},

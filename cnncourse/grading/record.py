@@ -36,10 +36,11 @@ class Outcome:
     digest: str = ""
     pending_manual: int = 0
     phase1_seconds: float = 0.0     # the notebooks' runs in the sandbox
-    phase2_seconds: float = 0.0     # the trusted checks
+    phase2_seconds: float = 0.0     # the trusted checks' own cells
+    checker_seconds: float = 0.0    # its share of the checker's run: start, setup cells, checks
     tests_digest: str = ""          # the instructor's assignment folder it was graded with
     worker: str = ""                # where phase 1 ran
-    overhead_seconds: float = 0.0   # the grader's own time: all but the two phases above
+    overhead_seconds: float = 0.0   # the grader's own time: all but the notebooks and the checker
 
 
 def _safe_outputs(outputs) -> list:

@@ -181,6 +181,11 @@ def release(assignments: list[str], execute: bool = True, check: bool = False, *
             shutil.copytree(generated / name, target)
             bundle = student_bundle(release_folder, name, root / STUDENT_FOLDER)
             print(f"wrote {target.relative_to(root)}/ and {bundle.relative_to(root)}")
+        if (root / "_toc.yml").is_file():  # the course's checkout: its Colab/Binder copies too
+            from cnncourse.launch import write_notebooks
+
+            for path in write_notebooks(root):
+                print(f"wrote {path}")
     for problem in problems:
         print(f"problem: {problem}")
     return 1 if problems else 0

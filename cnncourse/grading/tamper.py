@@ -24,7 +24,8 @@ class Findings:
     unanswered: list[str] = field(default_factory=list)
 
 
-def _flags(cell) -> tuple:
+def grading_flags(cell) -> tuple:
+    """A cell's type and nbgrader flags: (type, grade, solution, locked, points or None)."""
     info = nbgrader_of(cell)
     points = float(info.get("points", 0) or 0) if info.get("grade") else None
     return (cell.cell_type, bool(info.get("grade")), bool(info.get("solution")),
@@ -32,8 +33,8 @@ def _flags(cell) -> tuple:
 
 
 def _describe(release_cell, submitted_cell) -> str:
-    (r_type, r_grade, r_solution, r_locked, r_points) = _flags(release_cell)
-    (s_type, s_grade, s_solution, s_locked, s_points) = _flags(submitted_cell)
+    (r_type, r_grade, r_solution, r_locked, r_points) = grading_flags(release_cell)
+    (s_type, s_grade, s_solution, s_locked, s_points) = grading_flags(submitted_cell)
     if r_points != s_points:
         return f"its points were changed from {r_points:g} to {s_points or 0:g}"
     if (r_solution, r_locked) != (s_solution, s_locked) or r_grade != s_grade:
@@ -66,7 +67,7 @@ def compare(release, submitted, prefix: str = "") -> Findings:
                                      "cell was used)")
             continue
         if info.get("solution"):
-            if _flags(theirs) != _flags(cell):
+            if grading_flags(theirs) != grading_flags(cell):
                 findings.tampered.append(f"{prefix}cell {grade_id}: {_describe(cell, theirs)} "
                                          "(the release's settings were used)")
             elif theirs.source.strip() == cell.source.strip():

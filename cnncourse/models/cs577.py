@@ -45,7 +45,7 @@ def cs577_basic_cnn(filters=(32, 32, 32), input_shape=(150, 150, 3), hidden: int
 
 
 def cs577_vgg16_frozen(input_shape=(150, 150, 3), hidden: int = 512, weights="imagenet",
-                       fallback: str | None = "offline", download: bool = False,
+                       fallback: str | None = "efficientnet_lite0", download: bool = False,
                        verbose: bool = True, name: str = "cs577_vgg16_frozen"):
     """Task 1, feature extraction: the VGG16 conv base, frozen, called as one nested layer,
     then Flatten, Dense 512 relu, Dense 1 sigmoid. Only the head trains (4 weight tensors).

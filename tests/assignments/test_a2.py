@@ -1,8 +1,9 @@
 """a2 (binary CNN, cats vs dogs) graded in one batch: the solution, the untouched exercise, and
-a student who makes one mistake in each of six questions (an unfrozen VGG16 base, fine-tuning
+a student who makes one mistake in each of seven questions (an unfrozen pretrained base, fine-tuning
 at Adam's default rate, a basic CNN without batch normalisation, a wrong split, a rotation
-factor in the wrong unit, a cleaning that only looks at file extensions): each question loses
-exactly its documented points, with the message that explains it."""
+factor in the wrong unit, a cleaning that only looks at file extensions, datasets divided by
+255 where the model's Rescaling layer scales the pixels): each question loses exactly its
+documented points, with the message that explains it."""
 
 import pytest
 
@@ -21,6 +22,10 @@ MISTAKES = {
     ],
     # 1.2: an 80/10/10 split where the question asks for 70/15/15 (the same seed reproduces it).
     "q1_2_answer": [("ratios=(0.7, 0.15, 0.15)", "ratios=(0.8, 0.1, 0.1)")],
+    # 1.3: the old generator's rescale=1/255 kept in the datasets, as well as the model's
+    # Rescaling(1/255) (the book's teaching): the first conv then reads [0, 1/255].
+    "q1_3_answer": [("    return dataset  #",
+                     "    return dataset.map(lambda images, labels: (images / 255.0, labels))  #")],
     # 2.1: the blocks without their batch normalisation.
     "q2_1_answer": [("        x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x)\n", "")],
     # 4.1: the base left trainable: "frozen" training fine-tunes all of VGG16.
@@ -38,13 +43,15 @@ MAX_POINTS = {"q1_1_test": 3, "q1_2_test": 4, "q1_3_test": 2, "q2_1_test": 3, "q
 
 #: What each test cell keeps with MISTAKES: every other cell keeps all of its points.
 #: 1.1 loses removed_files (1) and the kept counts (1), keeps the files-on-disk check;
-#: 1.2 loses the split sizes (1); 2.1 loses the architecture (1.5) and both parameter
-#: counts (0.5 + 0.5), keeps the output shape; 4.1 loses the frozen base (1); 4.2 the
-#: learning rate (1); 4.3 the augmentation settings (1.5).
+#: 1.2 loses the split sizes (1); 1.3 the raw pixels (0.5); 2.1 loses the architecture (1),
+#: both parameter counts (0.5 + 0.5) and, from 1.3's division, the pixels its first conv
+#: reads (0.5), keeps the output shape; 4.1 loses the frozen base (1); 4.2 the learning
+#: rate (1); 4.3 the augmentation settings (1.5).
 #: The one mistake that reaches a second question, on purpose: without batch normalisation
 #: the network does not fit the training set in the tiny budget (final training accuracy
 #: 0.6 where the reference reaches 0.82), which 2.3's training check exists to catch (0.5).
-MISTAKE_POINTS = dict(MAX_POINTS, q1_1_test=1, q1_2_test=3, q2_1_test=0.5, q2_3_test=2.5,
+MISTAKE_POINTS = dict(MAX_POINTS, q1_1_test=1, q1_2_test=3, q1_3_test=1.5, q2_1_test=0.5,
+                      q2_3_test=2.5,
                       q4_1_test=2, q4_2_test=2, q4_3_test=1.5)
 
 
@@ -79,7 +86,7 @@ def test_the_untouched_exercise_scores_zero_without_stopping_the_batch(batch):
 @pytest.mark.slow
 def test_each_mistake_costs_exactly_its_points(batch):
     assert auto_points(batch, "mistakes") == MISTAKE_POINTS
-    assert batch.rows["mistakes"]["score"] == "21.5"
+    assert batch.rows["mistakes"]["score"] == "21"
 
 
 @pytest.mark.slow
@@ -101,7 +108,7 @@ def test_a_wrong_split_is_caught_by_its_sizes_only(batch):
 @pytest.mark.slow
 def test_the_missing_batch_normalisation_is_named(batch):
     messages = batch.failed("mistakes", "q2_1_test")
-    assert "layer 4 BatchNormalization is missing (it comes after layer 3 MaxPooling2D)" \
+    assert "layer 5 BatchNormalization is missing (it comes after layer 4 MaxPooling2D)" \
         in messages
     assert "total parameters of your model: 282,561 is not right (expected 282,945)" in messages
     # ... and the network that results does not learn in the tiny budget (2.3's check).
@@ -112,8 +119,10 @@ def test_the_missing_batch_normalisation_is_named(batch):
 
 @pytest.mark.slow
 def test_an_unfrozen_base_and_a_large_fine_tuning_rate_are_explained(batch):
+    # Offline (always in the grader's sandbox) the base is EfficientNet-Lite0: batch
+    # normalisation's moving statistics (42,016 of its parameters) never train.
     assert batch.failed("mistakes", "q4_1_test") == (
-        "the VGG16 base must be frozen: 14,714,688 of its 14,714,688 parameters are trainable")
+        "the pretrained base must be frozen: 3,371,008 of its 3,413,024 parameters are trainable")
     assert batch.failed("mistakes", "q4_2_test") == (
         "the learning rate of your Adam optimizer: 0.001 is not right: that is Adam's default "
         "rate, the one the report's frozen model trained with: steps that large destroy the "
@@ -125,3 +134,17 @@ def test_a_rotation_factor_in_the_wrong_unit_is_explained(batch):
     assert batch.failed("mistakes", "q4_3_test") == (
         "augmentation: rotation_range=40: your RandomRotation turns by up to 144 degrees "
         "(factor 0.4); its factor is a fraction of a full turn: 40 degrees is 40 / 360 = 0.111")
+
+
+@pytest.mark.slow
+def test_pixels_divided_in_the_datasets_and_in_the_model_are_named(batch):
+    assert batch.failed("mistakes", "q1_3_test") == (
+        "the pixel values of a train_ds batch go up to 1.000: keep the raw values (0 to 255) in "
+        "the datasets, the model's Rescaling(1/255) layer (question 2.1) scales them")
+    scaling = [line for line in batch.failed("mistakes", "q2_1_test").splitlines()
+               if "first Conv2D" in line]
+    assert len(scaling) == 1 and scaling[0].startswith(
+        "the first Conv2D of build_basic_cnn() reads values from 0 to 0.00"), scaling
+    assert scaling[0].endswith("for a batch of train_ds: it should read pixels scaled to [0, 1] "
+                               "(raw pixels from 0 to 255 in the datasets, Rescaling(1/255) "
+                               "first in the model)")

@@ -1,4 +1,7 @@
-"""Assignment 4 (transfer learning) graded in one batch: solution, untouched, two mistaken."""
+"""Assignment 4 (transfer learning) graded in one batch: solution, untouched, three mistaken.
+
+Offline (always in the grader's sandbox) every base is EfficientNet-Lite0 with ImageNet
+weights: the counts and layer names below are its own."""
 
 import re
 
@@ -35,6 +38,17 @@ UNFROZEN_STUDENT = {
                    'softmax2_loss = "binary_crossentropy"')],
     "q5_answer": [("    base.trainable = False", "    base.trainable = True")],
 }
+# A student whose heads never learn: both runs at a learning rate of 1e-9 (as good as an
+# untrained, random head on the frozen ImageNet base).
+UNTRAINED_STUDENT = {
+    "q5_answer": [("pets_run = training.compile_and_fit(pets_model, pets_train, pets_val, "
+                   "original_epochs=10)",
+                   "pets_run = training.compile_and_fit(pets_model, pets_train, pets_val, "
+                   "original_epochs=10, learning_rate=1e-9)"),
+                  ("flowers_val,\n                                       original_epochs=10)",
+                   "flowers_val,\n                                       original_epochs=10, "
+                   "learning_rate=1e-9)")],
+}
 FULL = {"q1_test": 3, "q2_test": 4, "q3_test": 3, "q4_test": 4, "q5_test": 2, "q6_test": 3,
         "q7_test": 2}
 
@@ -42,7 +56,8 @@ FULL = {"q1_test": 3, "q2_test": 4, "q3_test": 3, "q4_test": 4, "q5_test": 2, "q
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     return grade_students(tmp_path_factory.mktemp("a4"), ASSIGNMENT, NOTEBOOK,
-                          {"softmax": SOFTMAX_STUDENT, "unfrozen": UNFROZEN_STUDENT})
+                          {"softmax": SOFTMAX_STUDENT, "unfrozen": UNFROZEN_STUDENT,
+                           "untrained": UNTRAINED_STUDENT})
 
 
 @pytest.mark.slow
@@ -79,10 +94,10 @@ def test_a_softmax_on_one_unit_and_the_other_mistakes(batch):
            "outputs 1.0" in q2
     assert "layer 6 Dense: expected activation 'sigmoid', yours is 'softmax'" in q2
     q3 = batch.failed("softmax", "q3_test")
-    assert "finetune_base: layer 'block5_conv1' is one of its last 5 layers and should train, " \
-           "yours is frozen" in q3
-    assert "the parameters that train: 7,079,424 is not right: that is three of block 5's " \
-           "four convolutions" in q3
+    assert "finetune_base: layer 'block7a_project_conv' is one of its last 5 layers and should " \
+           "train, yours is frozen" in q3
+    assert "the parameters that train: 412,800 is not right: that is what the last 4 layers " \
+           "train" in q3
     assert "pets_test_accuracy: 0.95 is not right: it is not the accuracy of pets_model on " \
            "pets_test" in batch.failed("softmax", "q6_test")
     # Batch normalisation's scale and offset stay frozen: fewer parameters train than should.
@@ -100,11 +115,31 @@ def test_unfrozen_bases_and_the_other_mistakes(batch):
     assert "VGG19 without its top: 20,033,576 is not right: that forgets the 9,192 biases" in \
         batch.failed("unfrozen", "q1_test")
     q2 = batch.failed("unfrozen", "q2_test")
-    assert "vgg_base must be frozen: 20,024,384 of its 20,024,384 parameters are trainable" in q2
-    assert "layer 2 the VGG19 base must be frozen" in q2
+    assert "vgg_base must be frozen: 3,371,008 of its 3,413,024 parameters are trainable" in q2
+    assert "layer 2 the efficientnet_lite0 base must be frozen" in q2
     assert "('binary', 'binary_crossentropy') is not right: that pair is for ONE sigmoid unit" \
         in batch.failed("unfrozen", "q4_test")
     q5 = batch.failed("unfrozen", "q5_test")
     assert "the base of pets_model must be frozen" in q5
     assert "the base of flowers_model must be frozen" in q5
     assert batch.rows["unfrozen"]["score"] == "15.5"
+
+
+@pytest.mark.slow
+def test_heads_that_do_not_learn_lose_the_training_checks(batch):
+    # Only question 5's training point is at stake, and all of it: the best training
+    # accuracies (chance 0.5 and 0.2) and both test accuracies fall short of the tiny
+    # thresholds; every other question keeps its points.
+    points = auto_points(batch, "untrained")
+    assert points == dict(FULL, q5_test=1)
+    q5 = batch.failed("untrained", "q5_test").splitlines()
+    assert len(q5) == 4, q5
+    assert re.fullmatch(r"best accuracy 0\.\d+ is below the 0\.600 expected in the tiny profile",
+                        q5[0]), q5
+    assert re.fullmatch(r"best accuracy 0\.\d+ is below the 0\.500 expected in the tiny profile",
+                        q5[1]), q5
+    assert re.fullmatch(r"the test accuracy of pets_model 0\.\d+ is below the 0\.580 expected "
+                        r"in the tiny profile", q5[2]), q5
+    assert re.fullmatch(r"the test accuracy of flowers_model 0\.\d+ is below the 0\.400 "
+                        r"expected in the tiny profile", q5[3]), q5
+    assert batch.rows["untrained"]["score"] == "20"

@@ -34,10 +34,15 @@ FULL = {"q1_test": 4, "q2_test": 3, "q3_test": 1, "q4_test": 2, "q5_test": 3, "q
         "q7_test": 4, "q8_test": 2}
 
 
+# The solution with the CIFAR-10 model left untrained: fitted at a learning rate of 1e-12
+# (compile_and_fit refuses 0), so its history is complete and its accuracy stays at chance.
+UNTRAINED = {"q3_answer": [("original_epochs=30)", "original_epochs=30, learning_rate=1e-12)")]}
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     return grade_students(tmp_path_factory.mktemp("a5"), ASSIGNMENT, NOTEBOOK,
-                          {"mistaken": MISTAKES})
+                          {"mistaken": MISTAKES, "untrained": UNTRAINED})
 
 
 @pytest.mark.slow
@@ -94,3 +99,15 @@ def test_forgotten_biases_and_resized_images(batch):
     q7 = batch.failed("mistaken", "q7_test")
     assert "stl_transfer_model resizes the images: layer" in q7 and "(Resizing)" in q7
     assert "hold the weights of cifar_model" not in q7  # the weights part passes
+
+
+@pytest.mark.slow
+def test_an_untrained_cifar_model_loses_exactly_the_training_point(batch):
+    assert auto_points(batch, "untrained") == dict(FULL, q3_test=0)
+    messages = batch.failed("untrained", "q3_test")
+    # The history's best validation accuracy (90 images) may pass by chance; the model's
+    # accuracy on the 180 test images does not, and the one point needs both.
+    assert re.fullmatch(r"best val_accuracy 0\.\d{3} (reaches 0\.150|is below the 0\.150 "
+                        r"expected) in the tiny profile; the test accuracy of cifar_model "
+                        r"0\.\d{3} is below the 0\.150 expected in the tiny profile",
+                        messages), messages

@@ -1,6 +1,7 @@
 """Build the book once per test session, in the tiny profile, into a cached folder."""
 
 import fcntl
+import re
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,8 @@ REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / ".cache" / "test-book" / "_build"
 
 
-def chapters() -> list[str]:
-    """The chapter documents of _toc.yml (without the root page).
-
-    For example 'book/01_why_convolutions'.
-    """
+def toc_files() -> list[str]:
+    """Every document of _toc.yml but the root page, in order, e.g. 'book/01_why_convolutions'."""
     toc = yaml.safe_load((REPO / "_toc.yml").read_text())
     found = []
 
@@ -33,6 +31,11 @@ def chapters() -> list[str]:
     for part in toc.get("parts", []):
         walk(part.get("chapters"))
     return found
+
+
+def chapters() -> list[str]:
+    """The numbered chapters of _toc.yml (not the root page, not plain pages)."""
+    return [name for name in toc_files() if re.match(r"book/\d\d_", name)]
 
 
 @pytest.fixture(scope="session")

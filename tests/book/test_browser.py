@@ -1,10 +1,20 @@
-"""Open the built book in headless Chromium: pages load, figures show, math renders, no CDN."""
+"""Open the built book in headless Chromium: pages load, figures show, math renders, no CDN,
+nothing overflows the content column and no markup is lost."""
 
 import json
 
 import pytest
 
-from tests.browser import chromium, requested_urls, serve, wait_for_math
+from tests.browser import (
+    angle_bracket_texts,
+    broken_images,
+    chromium,
+    lost_markup,
+    overflowing,
+    requested_urls,
+    serve,
+    wait_for_math,
+)
 
 from .conftest import BUILD, chapters
 
@@ -64,3 +74,20 @@ def test_chapter_loads_with_figures_and_math(browser, server, chapter):
                if url.startswith(("http:", "https:", "ws:", "wss:", "//"))
                and not url.startswith(server)]
     assert outside == [], f"{chapter}: requests left the machine: {outside}"
+
+
+PAGES = ["book/intro", *chapters(), "book/run_it_yourself"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_fits_the_column_and_shows_its_text(browser, server, page):
+    """At the test window's width (1280 px): no sideways scrolling of the page, no table,
+    output, figure or formula wider than the content column or hidden behind a scroll bar
+    (code may scroll), every image loaded, no markup shown raw or swallowed."""
+    browser.get(f"{server}/{page}.html")
+    wait_for_math(browser)
+    executed = BUILD / "jupyter_execute" / f"{page}.ipynb"
+    expected = angle_bracket_texts(json.loads(executed.read_text())) if executed.is_file() else ()
+    problems = ([f"image {src!r} did not load" for src in broken_images(browser)]
+                + overflowing(browser) + lost_markup(browser, sorted(expected)))
+    assert not problems, f"{page}:\n  " + "\n  ".join(problems)

@@ -82,3 +82,49 @@ def test_errors_are_data_errors(folder, tmp_path):
     broken.paths[0].write_bytes(b"")
     with pytest.raises(DataError, match="0.png"):
         read_images(broken, 8)
+
+
+@pytest.mark.parametrize("content", [b"", b"<html>not an image</html>"])
+def test_an_unreadable_image_is_named_before_tensorflow_reads_it(folder, content):
+    bad = folder / "Dog" / "3.png"
+    bad.write_bytes(content)
+    files = list_class_files(folder)
+    (folder / "Dog" / "notes.txt").write_text("not an image, and keras skips it")
+    with pytest.raises(DataError, match=r"1 file in image folder .* cannot be read as images: "
+                                        r"'.*Dog/3\.png' is (empty|not a JPEG)"):
+        directory_dataset(folder, 8)
+    with pytest.raises(DataError, match=r"1 file in the file list .*Dog/3\.png"):
+        files_dataset(files, 8)
+    with pytest.raises(DataError, match=r"cannot read image .*Dog/3\.png"):
+        read_images(files, 8)
+
+
+def test_many_unreadable_images_are_counted(folder):
+    for index in range(5):
+        (folder / "Cat" / f"{index}.png").write_bytes(b"GIF")
+    with pytest.raises(DataError, match=r"5 files in .*Cat/0\.png.*; and 2 more"):
+        directory_dataset(folder, 8)
+
+
+def test_cnncourse_data_without_the_dataset_warns_once_naming_the_folder(tmp_path, monkeypatch):
+    import warnings
+
+    from cnncourse.data import load_cifar10, sources
+
+    monkeypatch.setattr(sources, "_WARNED", set())
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        assert load_cifar10(train=10, test=5).source == "offline"  # no CNNCOURSE_DATA: quiet
+    assert shown == []
+    monkeypatch.setenv("CNNCOURSE_DATA", str(tmp_path))
+    with pytest.warns(sources.DataSourceWarning) as shown:
+        data = load_cifar10(train=10, test=5)
+    assert data.source == "offline"
+    assert [str(w.message) for w in shown] == [
+        f"CNNCOURSE_DATA={str(tmp_path)!r} holds no CIFAR-10 files: using the offline stand-in "
+        "instead (see the loader's docstring for the folder it looks for)"]
+    assert shown[0].filename == __file__  # pointing at the caller's line
+    with warnings.catch_warnings(record=True) as again:
+        warnings.simplefilter("always")
+        load_cifar10(train=10, test=5)
+    assert again == []  # once per dataset and folder

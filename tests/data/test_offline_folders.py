@@ -88,7 +88,7 @@ def test_flowers_datasets_from_a_real_folder(tmp_path):
     (root / "LICENSE.txt").write_text("licence")
     folder = flowers_folder(source=tmp_path)
     assert folder.source == str(root) and not folder.is_offline
-    data = flowers_datasets(source=tmp_path, per_class=5, image_size=24, on_disk=False)
+    data = flowers_datasets(source=tmp_path, per_class=6, image_size=24, on_disk=False)
     assert data.source == str(root)
     assert data.split.train.counts() == {name: 4 for name in FLOWERS_CLASSES}
     images, labels = next(iter(data.train))

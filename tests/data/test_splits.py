@@ -111,3 +111,14 @@ def test_write_split_reuses_an_identical_split(files, tmp_path):
     marker.write_bytes(b"")
     write_split(split, target)
     assert marker.exists()  # nothing was rewritten
+
+
+def test_a_class_too_small_to_fill_a_split_names_the_split_and_the_counts(files):
+    subset = take_per_class(files, 5)  # 0.7/0.15/0.15 of 5: train 4, val 1, test 0
+    with pytest.raises(DataError) as raised:
+        split_files(subset)
+    message = str(raised.value)
+    assert "class 'Cat' has 5 files, too few to fill the test split" in message
+    assert "give train 4, val 1, test 0" in message and "at least 6 per class" in message
+    assert len(split_files(take_per_class(files, 6)).test) == 2  # one per class
+    assert len(split_files(subset, (0.8, 0.2)).val) == 2  # no test split asked for

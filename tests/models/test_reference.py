@@ -144,7 +144,8 @@ def test_registry_names_every_network_of_the_brief():
     wanted = {"hw9_q3", "hw9_mlp", "hw9_cnn", "cs577_basic_32", "cs577_basic_64",
               "cs577_vgg16_frozen", "cs577_vgg16_finetune", "cs577_cifar_basic",
               "cs577_inception", "cs577_residual", "project_cifar10", "project_stl10",
-              "transfer_vgg16", "transfer_vgg19"} | {f"transfer_efficientnetb{i}" for i in range(8)}
+              "transfer_vgg16", "transfer_vgg19", "efficientnet_lite0"} | {
+                  f"transfer_efficientnetb{i}" for i in range(8)}
     assert set(registry.names()) == wanted
     with pytest.raises(ValueError, match="unknown network 'nope'"):
         registry.entry("nope")

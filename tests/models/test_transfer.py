@@ -151,6 +151,36 @@ def test_preprocessing_follows_the_base_built():
     assert np.array_equal(transfer.preprocess_input("offline_vgg", images), images)
 
 
+def test_missing_keras_weights_fall_back_to_imagenet_efficientnet_lite0(capsys):
+    from cnncourse.models.efficientnet_lite import efficientnet_lite0
+
+    loaded = transfer.load_base("vgg19", (64, 64, 3), verbose=True)
+    assert (loaded.built, loaded.weights, loaded.fell_back) == ("efficientnet_lite0",
+                                                                "imagenet", True)
+    out, err = capsys.readouterr()
+    assert "no ImageNet weights at" in out and "EfficientNet-Lite0 with ImageNet" in out
+    assert err == ""
+    assert loaded.model.output_shape == (None, 2, 2, 1280)
+    reference = efficientnet_lite0(include_top=False, input_shape=(64, 64, 3))
+    assert _same_weights(reference, loaded.model)  # the real weights, not random ones
+    model = transfer.transfer_model("efficientnetb0", (64, 64, 3), classes=3, verbose=False)
+    base = transfer.find_base(model)
+    assert base.name == "efficientnet_lite0" and not base.trainable
+    assert transfer.preprocess_input("efficientnet_lite0", np.full((1, 2), 7.0)).max() == 7.0
+
+
+def test_efficientnet_lite0_asked_for_directly_and_its_weights_rules():
+    loaded = transfer.load_base("efficientnet_lite0", (32, 32, 3))
+    assert (loaded.built, loaded.weights, loaded.fell_back) == ("efficientnet_lite0",
+                                                                "imagenet", False)
+    assert transfer.default_input_shape("efficientnet_lite0") == (224, 224, 3)
+    assert transfer.imagenet_weights_file("efficientnet_lite0").name.endswith(".pth")
+    random = transfer.load_base("efficientnet_lite0", (32, 32, 3), weights=None)
+    assert random.weights == "random" and not _same_weights(random.model, loaded.model)
+    with pytest.raises(ValueError, match="efficientnet_lite0 takes weights='imagenet'"):
+        transfer.load_base("efficientnet_lite0", (32, 32, 3), weights="/tmp/some.h5")
+
+
 @pytest.mark.slow
 def test_offline_fallback_pretrains_once_and_reuses_the_cache(capsys):
     loaded = transfer.load_base("vgg16", (40, 40, 3), fallback="offline", verbose=True)
@@ -161,7 +191,8 @@ def test_offline_fallback_pretrains_once_and_reuses_the_cache(capsys):
     assert path.is_file() and path.parent.name == "bases"
     assert pretrained.pretraining_record()["images"] > 0
     stamp = path.stat().st_mtime_ns
-    again = transfer.transfer_model("efficientnetb0", (64, 64, 3), verbose=False)
+    again = transfer.transfer_model("efficientnetb0", (64, 64, 3), fallback="offline",
+                                    verbose=False)
     assert path.stat().st_mtime_ns == stamp  # not trained again
     assert _same_weights(again.get_layer("offline_vgg"), loaded.model)
 
