@@ -131,7 +131,6 @@ class _Batch:
                 self._phase1_done(task, result)
             else:
                 self._checks_done(task, result)
-            self._fill()
 
     def _fill(self) -> None:
         while self.waiting and self.running < self.pool.capacity():
