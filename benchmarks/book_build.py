@@ -35,8 +35,11 @@ def chapter_seconds(output: Path) -> dict[str, float]:
     with open(output / ".doctrees" / "environment.pickle", "rb") as stream:
         environment = pickle.load(stream)
     metadata = getattr(environment, "nb_metadata", {})
-    return {name: float(data["exec_data"]["runtime"]) for name, data in sorted(metadata.items())
-            if data.get("exec_data") and data["exec_data"].get("runtime") is not None}
+    return {
+        name: float(data["exec_data"]["runtime"])
+        for name, data in sorted(metadata.items())
+        if data.get("exec_data") and data["exec_data"].get("runtime") is not None
+    }
 
 
 def main() -> None:
@@ -57,8 +60,10 @@ def main() -> None:
         print(f"  {name:40} {seconds:7.1f} s")
     print(f"  {'(all chapters executing)':40} {sum(chapters.values()):7.1f} s")
     print(f"profile {args.profile}: cold build {cold:.0f} s, cached rebuild {cached:.0f} s")
-    print("(the package's data and pretrained-base caches under CNNCOURSE_CACHE were kept: "
-          "point CNNCOURSE_CACHE at an empty folder for a fully cold run)")
+    print(
+        "(the package's data and pretrained-base caches under CNNCOURSE_CACHE were kept: "
+        "point CNNCOURSE_CACHE at an empty folder for a fully cold run)"
+    )
 
 
 if __name__ == "__main__":

@@ -33,13 +33,12 @@ from tests.assignments.helpers import (  # noqa: E402
     submit,
 )
 
-BLANK_EVERY = 4   # students 4 and 8 of each assignment hand in the untouched exercise
+BLANK_EVERY = 4  # students 4 and 8 of each assignment hand in the untouched exercise
 
 
 def build_class(folder: Path, students: int) -> Path:
     submissions = folder / "submissions"
-    for assignment in sorted(path.name for path in (REPO / "solutions").iterdir()
-                             if path.is_dir()):
+    for assignment in sorted(path.name for path in (REPO / "solutions").iterdir() if path.is_dir()):
         for notebook in sorted((REPO / "exercises" / assignment).glob("*.ipynb")):
             for number in range(1, students + 1):
                 exercise = exercise_notebook(assignment, notebook.stem)
@@ -52,9 +51,14 @@ def build_class(folder: Path, students: int) -> Path:
 def grade(submissions: Path, workers: int):
     output = Path(tempfile.mkdtemp(prefix=f"class-{workers}w-"))
     started = time.perf_counter()
-    result = grade_all(submissions, output=output, source=REPO / "solutions",
-                       profile=os.environ["CNNCOURSE_PROFILE"], workers=workers,
-                       echo=lambda line: print(f"  {line}", flush=True))
+    result = grade_all(
+        submissions,
+        output=output,
+        source=REPO / "solutions",
+        profile=os.environ["CNNCOURSE_PROFILE"],
+        workers=workers,
+        echo=lambda line: print(f"  {line}", flush=True),
+    )
     seconds = time.perf_counter() - started
     shutil.rmtree(output, ignore_errors=True)
     return seconds, result.outcomes
@@ -73,32 +77,36 @@ def main() -> None:
         runs[workers] = grade(submissions, workers)
     shutil.rmtree(folder, ignore_errors=True)
     print(f"\nprofile {os.environ['CNNCOURSE_PROFILE']}, {args.students} students per assignment")
-    assignments = sorted({outcome.assignment for _, outcomes in runs.values()
-                          for outcome in outcomes})
+    assignments = sorted(
+        {outcome.assignment for _, outcomes in runs.values() for outcome in outcomes}
+    )
     header = "".join(f"{f'{w} worker(s): s, ph1, ph2, checker, overhead':>48}" for w in runs)
     print(f"{'assignment':10}{header}")
     for assignment in assignments:
         cells = []
         for _, outcomes in runs.values():
             mine = [o for o in outcomes if o.assignment == assignment]
-            cells.append(f"{statistics.mean(o.seconds for o in mine):16.1f}"
-                         f"{statistics.mean(o.phase1_seconds for o in mine):8.1f}"
-                         f"{statistics.mean(o.phase2_seconds for o in mine):8.1f}"
-                         f"{statistics.mean(o.checker_seconds for o in mine):8.1f}"
-                         f"{statistics.mean(o.overhead_seconds for o in mine):8.1f}")
+            cells.append(
+                f"{statistics.mean(o.seconds for o in mine):16.1f}"
+                f"{statistics.mean(o.phase1_seconds for o in mine):8.1f}"
+                f"{statistics.mean(o.phase2_seconds for o in mine):8.1f}"
+                f"{statistics.mean(o.checker_seconds for o in mine):8.1f}"
+                f"{statistics.mean(o.overhead_seconds for o in mine):8.1f}"
+            )
         print(f"{assignment:10}" + "".join(cells))
     for workers, (seconds, outcomes) in runs.items():
         overhead = [o.overhead_seconds for o in outcomes]
         statuses = sorted({o.status for o in outcomes})
-        print(f"{workers} worker(s): {len(outcomes)} submissions in {seconds:.0f} s "
-              f"({seconds / len(outcomes):.1f} s per submission), overhead per submission "
-              f"mean {statistics.mean(overhead):.1f} s, max {max(overhead):.1f} s; "
-              f"statuses {statuses}")
+        print(
+            f"{workers} worker(s): {len(outcomes)} submissions in {seconds:.0f} s "
+            f"({seconds / len(outcomes):.1f} s per submission), overhead per submission "
+            f"mean {statistics.mean(overhead):.1f} s, max {max(overhead):.1f} s; "
+            f"statuses {statuses}"
+        )
     if 1 in runs and len(runs) > 1:
         for workers in runs:
             if workers != 1:
-                print(f"speed-up of {workers} workers over 1: "
-                      f"{runs[1][0] / runs[workers][0]:.2f}x")
+                print(f"speed-up of {workers} workers over 1: {runs[1][0] / runs[workers][0]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -58,8 +58,7 @@ def small_cnn(image_size: int, classes: int, augment: bool, batchnorm: bool = Tr
     return model
 
 
-def measure(name: str, image_size: int, train: int, val: int, epochs: int,
-            augment: bool) -> dict:
+def measure(name: str, image_size: int, train: int, val: int, epochs: int, augment: bool) -> dict:
     spec = offline_set(name)
     start = time.perf_counter()
     x, y = render_images(name, "benchmark", 0, train + val, image_size)
@@ -68,15 +67,31 @@ def measure(name: str, image_size: int, train: int, val: int, epochs: int,
     cnncourse.seed_everything(0)
     model = small_cnn(image_size, len(spec.classes), augment)
     start = time.perf_counter()
-    history = model.fit(x[:train], y[:train], validation_data=(x[train:], y[train:]),
-                        epochs=epochs, batch_size=32, verbose=0)
+    history = model.fit(
+        x[:train],
+        y[:train],
+        validation_data=(x[train:], y[train:]),
+        epochs=epochs,
+        batch_size=32,
+        verbose=0,
+    )
     fit_seconds = time.perf_counter() - start
     accuracy, val_accuracy = history.history["accuracy"], history.history["val_accuracy"]
-    return {"set": name, "size": image_size, "classes": len(spec.classes), "train": train,
-            "val": val, "epochs": epochs, "augment": augment, "images_per_s": rate,
-            "train_acc": accuracy[-1], "val_acc": val_accuracy[-1],
-            "best_val_acc": max(val_accuracy), "chance": 1 / len(spec.classes),
-            "fit_s": fit_seconds}
+    return {
+        "set": name,
+        "size": image_size,
+        "classes": len(spec.classes),
+        "train": train,
+        "val": val,
+        "epochs": epochs,
+        "augment": augment,
+        "images_per_s": rate,
+        "train_acc": accuracy[-1],
+        "val_acc": val_accuracy[-1],
+        "best_val_acc": max(val_accuracy),
+        "chance": 1 / len(spec.classes),
+        "fit_s": fit_seconds,
+    }
 
 
 def generation_speed(profile_name: str) -> None:
@@ -91,8 +106,12 @@ def generation_speed(profile_name: str) -> None:
         ("shapes32", "test", profile.cifar_test, 32),
         ("shapes96", "train", profile.stl_train, profile.stl_image_size),
         ("shapes96", "test", profile.stl_test, profile.stl_image_size),
-        ("pets", "folder", 2 * (profile.pets_per_class + extra_images(profile.pets_per_class)),
-         profile.pets_image_size),
+        (
+            "pets",
+            "folder",
+            2 * (profile.pets_per_class + extra_images(profile.pets_per_class)),
+            profile.pets_image_size,
+        ),
         ("flowers", "folder", 5 * (flowers + extra_images(flowers)), profile.flowers_image_size),
     ]
     total = 0.0
@@ -102,36 +121,52 @@ def generation_speed(profile_name: str) -> None:
         render_images(name, split, 0, count, size)
         seconds = time.perf_counter() - start
         total += seconds
-        print(f"  {name:9} {split:6} {count:6d} images of {size:3d}px: {seconds:6.1f} s "
-              f"({count / seconds:5.0f} images/s)", flush=True)
+        print(
+            f"  {name:9} {split:6} {count:6d} images of {size:3d}px: {seconds:6.1f} s "
+            f"({count / seconds:5.0f} images/s)",
+            flush=True,
+        )
     print(f"  total {total:.1f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sets", nargs="*", metavar="SET",
-                        help=f"offline sets to measure (default: all of {', '.join(DEFAULTS)})")
+    parser.add_argument(
+        "sets",
+        nargs="*",
+        metavar="SET",
+        help=f"offline sets to measure (default: all of {', '.join(DEFAULTS)})",
+    )
     parser.add_argument("--augment", action="store_true", help="add augmentation layers")
     parser.add_argument("--epochs", type=int, default=None, help="override the epochs")
     parser.add_argument("--train", type=int, default=None, help="override training images")
-    parser.add_argument("--speed", metavar="PROFILE", default=None,
-                        help="only time the generation of a profile's offline sets")
+    parser.add_argument(
+        "--speed",
+        metavar="PROFILE",
+        default=None,
+        help="only time the generation of a profile's offline sets",
+    )
     args = parser.parse_args()
     if args.speed:
         generation_speed(args.speed)
         return
-    print(f"{'set':9} {'size':>4} {'train':>5} {'val':>5} {'ep':>3} {'aug':>3} {'img/s':>6} "
-          f"{'train acc':>9} {'val acc':>7} {'best val':>8} {'chance':>6} {'fit s':>6}")
+    print(
+        f"{'set':9} {'size':>4} {'train':>5} {'val':>5} {'ep':>3} {'aug':>3} {'img/s':>6} "
+        f"{'train acc':>9} {'val acc':>7} {'best val':>8} {'chance':>6} {'fit s':>6}"
+    )
     unknown = [name for name in args.sets if name not in DEFAULTS]
     if unknown:
         parser.error(f"unknown set {unknown[0]!r}: choose from {', '.join(DEFAULTS)}")
     for name in args.sets or list(DEFAULTS):
         size, train, val, epochs = DEFAULTS[name]
         row = measure(name, size, args.train or train, val, args.epochs or epochs, args.augment)
-        print(f"{row['set']:9} {row['size']:4d} {row['train']:5d} {row['val']:5d} "
-              f"{row['epochs']:3d} {'yes' if row['augment'] else 'no':>3} "
-              f"{row['images_per_s']:6.0f} {row['train_acc']:9.3f} {row['val_acc']:7.3f} "
-              f"{row['best_val_acc']:8.3f} {row['chance']:6.2f} {row['fit_s']:6.1f}", flush=True)
+        print(
+            f"{row['set']:9} {row['size']:4d} {row['train']:5d} {row['val']:5d} "
+            f"{row['epochs']:3d} {'yes' if row['augment'] else 'no':>3} "
+            f"{row['images_per_s']:6.0f} {row['train_acc']:9.3f} {row['val_acc']:7.3f} "
+            f"{row['best_val_acc']:8.3f} {row['chance']:6.2f} {row['fit_s']:6.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -80,14 +80,23 @@ def augmentation(
     """
     import keras
 
-    for label, value in (("rotation_degrees", rotation_degrees), ("width_shift", width_shift),
-                         ("height_shift", height_shift), ("shear", shear), ("zoom", zoom)):
+    for label, value in (
+        ("rotation_degrees", rotation_degrees),
+        ("width_shift", width_shift),
+        ("height_shift", height_shift),
+        ("shear", shear),
+        ("zoom", zoom),
+    ):
         if not isinstance(value, (int, float)) or value < 0:
             raise ValueError(f"{label} must be a non-negative number, got {value!r}")
     if rotation_degrees > 180:
         raise ValueError(f"rotation_degrees must be at most 180, got {rotation_degrees}")
-    for label, value in (("width_shift", width_shift), ("height_shift", height_shift),
-                         ("shear", shear), ("zoom", zoom)):
+    for label, value in (
+        ("width_shift", width_shift),
+        ("height_shift", height_shift),
+        ("shear", shear),
+        ("zoom", zoom),
+    ):
         if value > 1:
             raise ValueError(
                 f"{label} is a fraction of the image and must be at most 1, got {value}"
@@ -96,17 +105,27 @@ def augmentation(
     layers = []
     seeds = iter(range(seed, seed + 10))
     if rotation_degrees:
-        layers.append(keras.layers.RandomRotation(rotation_degrees / 360.0, seed=next(seeds),
-                                                  name="rotation", **geometry))
+        layers.append(
+            keras.layers.RandomRotation(
+                rotation_degrees / 360.0, seed=next(seeds), name="rotation", **geometry
+            )
+        )
     if width_shift or height_shift:
-        layers.append(keras.layers.RandomTranslation(height_shift, width_shift, seed=next(seeds),
-                                                     name="shift", **geometry))
+        layers.append(
+            keras.layers.RandomTranslation(
+                height_shift, width_shift, seed=next(seeds), name="shift", **geometry
+            )
+        )
     if shear:
-        layers.append(keras.layers.RandomShear(x_factor=shear, y_factor=0.0, seed=next(seeds),
-                                               name="shear", **geometry))
+        layers.append(
+            keras.layers.RandomShear(
+                x_factor=shear, y_factor=0.0, seed=next(seeds), name="shear", **geometry
+            )
+        )
     if zoom:
-        layers.append(keras.layers.RandomZoom(zoom, zoom, seed=next(seeds), name="zoom",
-                                              **geometry))
+        layers.append(
+            keras.layers.RandomZoom(zoom, zoom, seed=next(seeds), name="zoom", **geometry)
+        )
     if horizontal_flip:
         layers.append(keras.layers.RandomFlip("horizontal", seed=next(seeds), name="flip"))
     if not layers:
@@ -142,9 +161,17 @@ def augmented_examples(image, pipeline=None, *, count: int = 8, seed: int = 0) -
     return result.astype(array.dtype, copy=False)
 
 
-def plot_augmented(image, pipeline=None, *, count: int = 8, columns: int = 4, seed: int = 0,
-                   include_original: bool = True, title: str | None = None,
-                   image_size: float = 1.8) -> Figure:
+def plot_augmented(
+    image,
+    pipeline=None,
+    *,
+    count: int = 8,
+    columns: int = 4,
+    seed: int = 0,
+    include_original: bool = True,
+    title: str | None = None,
+    image_size: float = 1.8,
+) -> Figure:
     """A grid of augmented versions of one image (the original first, titled "original").
 
     One axes per image: ``count`` (+1 with the original). uint8 images or floats in [0, 1].

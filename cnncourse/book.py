@@ -40,8 +40,13 @@ def build_config(root: Path, output: Path, profile_name: str) -> Path:
     return path
 
 
-def build_book(profile: str | None = None, output: str | Path | None = None,
-               strict: bool = True, quiet: bool = False, root: Path | None = None) -> int:
+def build_book(
+    profile: str | None = None,
+    output: str | Path | None = None,
+    strict: bool = True,
+    quiet: bool = False,
+    root: Path | None = None,
+) -> int:
     """Execute and build the book into ``output``/html (default ``_build/html``); 0 on success.
 
     ``output`` is the build folder (Jupyter Book's ``_build``); it must be named ``_build``
@@ -50,12 +55,15 @@ def build_book(profile: str | None = None, output: str | Path | None = None,
     Execution is cached per profile, so an unchanged rebuild only re-renders. Switching the
     profile rebuilds every page, so no page mixes outputs of two profiles.
     """
-    missing = [module for module in ("jupyter_book", "mathjax")
-               if importlib.util.find_spec(module) is None]
+    missing = [
+        module for module in ("jupyter_book", "mathjax") if importlib.util.find_spec(module) is None
+    ]
     if missing:
-        print("cnncourse book needs the book extra: pip install 'cnncourse[book]' (in a "
-              f"checkout: pip install -e '.[book]'); missing: {', '.join(missing)}",
-              file=sys.stderr)
+        print(
+            "cnncourse book needs the book extra: pip install 'cnncourse[book]' (in a "
+            f"checkout: pip install -e '.[book]'); missing: {', '.join(missing)}",
+            file=sys.stderr,
+        )
         return 2
     name = profile or current_profile().name
     get_profile(name)  # a clear error for an unknown name
@@ -71,8 +79,17 @@ def build_book(profile: str | None = None, output: str | Path | None = None,
     stamp = output / ".profile"
     changed = not stamp.is_file() or stamp.read_text().strip() != name
     command = [
-        sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(root),
-        "--path-output", str(output.parent), "--config", str(config), "--builder", "html",
+        sys.executable,
+        "-c",
+        "from jupyter_book.cli.main import main; main()",
+        "build",
+        str(root),
+        "--path-output",
+        str(output.parent),
+        "--config",
+        str(config),
+        "--builder",
+        "html",
     ]
     if strict:
         command += ["-W", "-n", "--keep-going"]
@@ -82,8 +99,7 @@ def build_book(profile: str | None = None, output: str | Path | None = None,
     started = time.perf_counter()
     if not quiet:
         print(f"cnncourse book: building in the {name!r} profile into {output / 'html'}")
-    result = subprocess.run(command, cwd=root, env=env,
-                            capture_output=quiet, text=True)
+    result = subprocess.run(command, cwd=root, env=env, capture_output=quiet, text=True)
     seconds = time.perf_counter() - started
     if result.returncode == 0:
         stamp.write_text(name + "\n")

@@ -62,9 +62,14 @@ def _cmd_collect(args: argparse.Namespace) -> int:
     from cnncourse.grading.intake import collect_submissions, default_assignments
 
     assignments = default_assignments(args.assignment) if args.assignment else None
-    result = collect_submissions(Path(args.export), Path(args.to), assignments,
-                                 roster=Path(args.roster) if args.roster else None,
-                                 pattern=args.pattern, force=args.force)
+    result = collect_submissions(
+        Path(args.export),
+        Path(args.to),
+        assignments,
+        roster=Path(args.roster) if args.roster else None,
+        pattern=args.pattern,
+        force=args.force,
+    )
     for line in result.summary():
         print(line)
     return 1 if result.problems else 0
@@ -74,13 +79,24 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from cnncourse.grading.grade import SandboxMissing, grade_all
 
     try:
-        grade_all(Path(args.submissions), gradebook=args.gradebook, output=args.output,
-                  assignments=args.assignment or None, profile=args.profile,
-                  cell_timeout=args.timeout, sandboxed=not args.no_sandbox, force=args.force,
-                  regrade=args.regrade, workers=args.workers, scheduler=args.scheduler)
+        grade_all(
+            Path(args.submissions),
+            gradebook=args.gradebook,
+            output=args.output,
+            assignments=args.assignment or None,
+            profile=args.profile,
+            cell_timeout=args.timeout,
+            sandboxed=not args.no_sandbox,
+            force=args.force,
+            regrade=args.regrade,
+            workers=args.workers,
+            scheduler=args.scheduler,
+        )
     except SandboxMissing as error:
-        print(f"cnncourse grade: refusing to run student code without a sandbox: {error}",
-              file=sys.stderr)
+        print(
+            f"cnncourse grade: refusing to run student code without a sandbox: {error}",
+            file=sys.stderr,
+        )
         return 2
     except RuntimeError as error:
         print(f"cnncourse grade: {error}", file=sys.stderr)
@@ -91,8 +107,9 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 def _cmd_feedback(args: argparse.Namespace) -> int:
     from cnncourse.grading.feedback import write_feedback
 
-    return write_feedback(Path(args.workdir), output=Path(args.output),
-                          allow_pending=args.allow_pending)
+    return write_feedback(
+        Path(args.workdir), output=Path(args.output), allow_pending=args.allow_pending
+    )
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -104,8 +121,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from cnncourse.grading.validate import validate
 
-    return validate(Path(args.notebook), timeout=args.timeout, profile=args.profile,
-                    release=Path(args.release) if args.release else None)
+    return validate(
+        Path(args.notebook),
+        timeout=args.timeout,
+        profile=args.profile,
+        release=Path(args.release) if args.release else None,
+    )
 
 
 VALIDATE_EPILOG = """\
@@ -134,10 +155,12 @@ def _path_problem(value: str, kind: str) -> str | None:
 
 
 #: Paths each subcommand needs to exist, checked before its (heavy) module is imported.
-EXISTING_PATHS = {"validate": (("notebook", "file"), ("release", "file")),
-                  "grade": (("submissions", "folder"),),
-                  "feedback": (("workdir", "folder"),),
-                  "report": (("workdir", "folder"),)}
+EXISTING_PATHS = {
+    "validate": (("notebook", "file"), ("release", "file")),
+    "grade": (("submissions", "folder"),),
+    "feedback": (("workdir", "folder"),),
+    "report": (("workdir", "folder"),),
+}
 
 
 def check_arguments(args: argparse.Namespace) -> str | None:
@@ -171,92 +194,169 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_params)
 
     p = sub.add_parser("book", help="execute the chapters and build the book into _build/html")
-    p.add_argument("--profile", choices=["full", "small", "tiny"], default=None,
-                   help="size profile (default: $CNNCOURSE_PROFILE or small)")
+    p.add_argument(
+        "--profile",
+        choices=["full", "small", "tiny"],
+        default=None,
+        help="size profile (default: $CNNCOURSE_PROFILE or small)",
+    )
     p.add_argument("--output", default=None, help="build folder (default: _build)")
     p.add_argument("--no-strict", action="store_true", help="do not turn warnings into errors")
     p.set_defaults(func=_cmd_book)
 
-    p = sub.add_parser("notebooks", help="regenerate book/notebooks/, the Colab and Binder copies "
-                                         "of the chapters and exercises")
-    p.add_argument("--check", action="store_true",
-                   help="only check that book/notebooks/ is up to date; exit 1 when it is not")
+    p = sub.add_parser(
+        "notebooks",
+        help="regenerate book/notebooks/, the Colab and Binder copies "
+        "of the chapters and exercises",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that book/notebooks/ is up to date; exit 1 when it is not",
+    )
     p.set_defaults(func=_cmd_notebooks)
 
     p = sub.add_parser("release", help="regenerate exercises/ from solutions/ and re-execute them")
     p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
-    p.add_argument("--no-execute", action="store_true",
-                   help="do not re-execute the solution notebooks")
-    p.add_argument("--check", action="store_true",
-                   help="only check that exercises/ is up to date; exit 1 when it is not")
+    p.add_argument(
+        "--no-execute", action="store_true", help="do not re-execute the solution notebooks"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that exercises/ is up to date; exit 1 when it is not",
+    )
     p.set_defaults(func=_cmd_release)
 
-    p = sub.add_parser("collect", help="turn an LMS export (Canvas, Moodle, Blackboard, D2L, "
-                       "zips or folders) into SUBMISSIONS/<student>/<assignment>/")
+    p = sub.add_parser(
+        "collect",
+        help="turn an LMS export (Canvas, Moodle, Blackboard, D2L, "
+        "zips or folders) into SUBMISSIONS/<student>/<assignment>/",
+    )
     p.add_argument("export", help="the downloaded export: a .zip or a folder")
-    p.add_argument("--to", required=True, metavar="SUBMISSIONS",
-                   help="the submissions folder to fill")
-    p.add_argument("--assignment", action="append",
-                   help="only this assignment (repeatable; default: all of exercises/)")
-    p.add_argument("--roster", default=None,
-                   help="CSV with a student column and optional lms_id, name, email columns")
-    p.add_argument("--pattern", default=None,
-                   help="regex with (?P<student>...) and optional (?P<notebook>...), "
-                        "(?P<assignment>...) groups, instead of the LMS patterns")
-    p.add_argument("--force", action="store_true",
-                   help="overwrite files already in --to that differ")
+    p.add_argument(
+        "--to", required=True, metavar="SUBMISSIONS", help="the submissions folder to fill"
+    )
+    p.add_argument(
+        "--assignment",
+        action="append",
+        help="only this assignment (repeatable; default: all of exercises/)",
+    )
+    p.add_argument(
+        "--roster",
+        default=None,
+        help="CSV with a student column and optional lms_id, name, email columns",
+    )
+    p.add_argument(
+        "--pattern",
+        default=None,
+        help="regex with (?P<student>...) and optional (?P<notebook>...), "
+        "(?P<assignment>...) groups, instead of the LMS patterns",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="overwrite files already in --to that differ"
+    )
     p.set_defaults(func=_cmd_collect)
 
     p = sub.add_parser("grade", help="autograde SUBMISSIONS_DIR/<student>/<assignment>/*.ipynb")
     p.add_argument("submissions", help="folder of submissions")
     p.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
-    p.add_argument("--gradebook", default=None,
-                   help="gradebook database URL (default: sqlite in the output folder)")
+    p.add_argument(
+        "--gradebook",
+        default=None,
+        help="gradebook database URL (default: sqlite in the output folder)",
+    )
     p.add_argument("--output", default="grading", help="grading work folder (default: grading)")
-    p.add_argument("--profile", choices=["full", "small", "tiny"], default="tiny",
-                   help="the size profile the submissions run in (default: tiny)")
-    p.add_argument("--timeout", type=int, default=None,
-                   help="seconds a cell may run (default: the profile's cell_timeout)")
-    p.add_argument("--no-sandbox", action="store_true",
-                   help="run student code UNPROTECTED, as this user (never for a real class)")
-    p.add_argument("--force", action="store_true",
-                   help="grade again the submissions the journal already holds unchanged")
-    p.add_argument("--regrade", action="store_true",
-                   help="grade again the submissions whose files or tests changed since "
-                        "they were graded (a late submission, a fixed test)")
-    p.add_argument("--workers", type=int, default=None,
-                   help="submissions graded at once on this machine (default: what its cores "
-                        "and memory allow)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="grade on the workers of the Dask cluster at ADDRESS "
-                        "(tcp://HOST:8786) instead of this machine")
+    p.add_argument(
+        "--profile",
+        choices=["full", "small", "tiny"],
+        default="tiny",
+        help="the size profile the submissions run in (default: tiny)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=None,
+        help="seconds a cell may run (default: the profile's cell_timeout)",
+    )
+    p.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run student code UNPROTECTED, as this user (never for a real class)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="grade again the submissions the journal already holds unchanged",
+    )
+    p.add_argument(
+        "--regrade",
+        action="store_true",
+        help="grade again the submissions whose files or tests changed since "
+        "they were graded (a late submission, a fixed test)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="submissions graded at once on this machine (default: what its cores "
+        "and memory allow)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="grade on the workers of the Dask cluster at ADDRESS "
+        "(tcp://HOST:8786) instead of this machine",
+    )
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("feedback", help="write per-student HTML feedback from a graded folder")
     p.add_argument("--workdir", default="grading", help="the folder `cnncourse grade` wrote")
     p.add_argument("--output", default="feedback", help="where to write the HTML")
-    p.add_argument("--allow-pending", action="store_true",
-                   help="write the pages even while answers wait for grading by hand "
-                        "(formgrader); each such submission is named in a WARNING")
+    p.add_argument(
+        "--allow-pending",
+        action="store_true",
+        help="write the pages even while answers wait for grading by hand "
+        "(formgrader); each such submission is named in a WARNING",
+    )
     p.set_defaults(func=_cmd_feedback)
 
-    p = sub.add_parser("report", help="per-question statistics (pass rate, discrimination) and "
-                                      "score histograms, from the gradebook")
+    p = sub.add_parser(
+        "report",
+        help="per-question statistics (pass rate, discrimination) and "
+        "score histograms, from the gradebook",
+    )
     p.add_argument("--workdir", default="grading", help="the folder `cnncourse grade` wrote")
     p.add_argument("--output", default="report", help="where to write the table and the plot")
     p.set_defaults(func=_cmd_report)
 
-    p = sub.add_parser("validate", help="run a notebook's visible tests before submitting",
-                       description="Run an assignment notebook's visible tests before you "
-                                   "submit it.", epilog=VALIDATE_EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "validate",
+        help="run a notebook's visible tests before submitting",
+        description="Run an assignment notebook's visible tests before you submit it.",
+        epilog=VALIDATE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("notebook", help="the notebook to check (.ipynb)")
-    p.add_argument("--profile", choices=["full", "small", "tiny"], default=None,
-                   help="size profile to run in (default: $CNNCOURSE_PROFILE or small)")
-    p.add_argument("--timeout", type=int, default=None,
-                   help="seconds a cell may run (default: the profile's cell_timeout)")
-    p.add_argument("--release", default=None, metavar="NOTEBOOK",
-                   help="the released notebook to compare with (default: found in exercises/)")
+    p.add_argument(
+        "--profile",
+        choices=["full", "small", "tiny"],
+        default=None,
+        help="size profile to run in (default: $CNNCOURSE_PROFILE or small)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=None,
+        help="seconds a cell may run (default: the profile's cell_timeout)",
+    )
+    p.add_argument(
+        "--release",
+        default=None,
+        metavar="NOTEBOOK",
+        help="the released notebook to compare with (default: found in exercises/)",
+    )
     p.set_defaults(func=_cmd_validate)
     return parser
 

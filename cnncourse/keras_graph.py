@@ -56,14 +56,16 @@ def functional(model):
         if graph is None:
             raise ModelReadError(
                 f"Sequential model {name!r} is not built (it has no input shape yet): start it "
-                "with keras.Input(shape=...) so that its layers can be read")
+                "with keras.Input(shape=...) so that its layers can be read"
+            )
         return graph
     if is_functional(model):
         return model
     if isinstance(model, keras.Model):
         raise ModelReadError(
             f"model {name!r} is a subclassed keras.Model, whose layers cannot be read: build it "
-            "with the Functional API (keras.Model(inputs, outputs)) or keras.Sequential")
+            "with the Functional API (keras.Model(inputs, outputs)) or keras.Sequential"
+        )
     raise ModelReadError(f"expected a Keras model, got {type(model).__name__} {model!r:.80}")
 
 
@@ -157,10 +159,10 @@ class GraphNode:
     """One call of a layer (or a ``keras.ops`` operation) in a model's graph."""
 
     layer: object
-    inputs: tuple            # the KerasTensors the call read
-    outputs: tuple           # the KerasTensors it made
+    inputs: tuple  # the KerasTensors the call read
+    outputs: tuple  # the KerasTensors it made
     parents: tuple[int, ...]  # positions (in the graph) of the calls that made its inputs
-    node: object             # Keras' own Node, for the arguments of the call
+    node: object  # Keras' own Node, for the arguments of the call
 
     @property
     def is_input(self) -> bool:
@@ -187,8 +189,11 @@ def _calls_in(graph, operation) -> list:
     # model keeps the keys of its own nodes in the private ``_nodes``
     # (keras.src.ops.function.make_node_key: f"{id(operation)}_ib-{index}").
     keys = graph._nodes
-    return [node for index, node in enumerate(operation._inbound_nodes)
-            if f"{id(operation)}_ib-{index}" in keys]
+    return [
+        node
+        for index, node in enumerate(operation._inbound_nodes)
+        if f"{id(operation)}_ib-{index}" in keys
+    ]
 
 
 def graph_nodes(model) -> tuple[GraphNode, ...]:
@@ -201,12 +206,17 @@ def graph_nodes(model) -> tuple[GraphNode, ...]:
     raw = [node for operation in graph.operations for node in _calls_in(graph, operation)]
     position = {id(node): index for index, node in enumerate(raw)}
     return tuple(
-        GraphNode(layer=node.operation, inputs=tuple(node.input_tensors),
-                  outputs=tuple(node.outputs),
-                  parents=tuple(position[id(parent)] for parent in node.parent_nodes
-                                if id(parent) in position),
-                  node=node)
-        for node in raw)
+        GraphNode(
+            layer=node.operation,
+            inputs=tuple(node.input_tensors),
+            outputs=tuple(node.outputs),
+            parents=tuple(
+                position[id(parent)] for parent in node.parent_nodes if id(parent) in position
+            ),
+            node=node,
+        )
+        for node in raw
+    )
 
 
 def refuse_shared(model, nodes, what: str) -> None:
@@ -218,7 +228,8 @@ def refuse_shared(model, nodes, what: str) -> None:
         if calls[id(node.layer)] != 1:
             raise ModelReadError(
                 f"model {model.name!r}: layer {node.layer.name!r} is called "
-                f"{calls[id(node.layer)]} times in it; shared layers cannot be {what}")
+                f"{calls[id(node.layer)]} times in it; shared layers cannot be {what}"
+            )
 
 
 def layer_node(model, layer, nodes=None) -> GraphNode:
@@ -226,8 +237,9 @@ def layer_node(model, layer, nodes=None) -> GraphNode:
     nodes = graph_nodes(model) if nodes is None else nodes
     mine = [node for node in nodes if node.layer is layer]
     if len(mine) != 1:
-        raise ModelReadError(f"model {model.name!r}: layer {layer.name!r} is called "
-                             f"{len(mine)} times in it")
+        raise ModelReadError(
+            f"model {model.name!r}: layer {layer.name!r} is called {len(mine)} times in it"
+        )
     return mine[0]
 
 
@@ -247,3 +259,50 @@ def run_graph(model, inputs, operation_fn):
     # Keras 3 has no public "call each layer through this function" API; the private
     # ``_run_through_graph`` is what Functional.call uses (output structure included).
     return functional(model)._run_through_graph(inputs, operation_fn=operation_fn)
+
+
+def output_layer(model):
+    """The layer that produces the (first) output of ``model``, looking inside nested models.
+
+    Returns None when it cannot be told (an unbuilt or subclassed model).
+    """
+    import keras
+
+    layer = model
+    for _ in range(100):  # nested models, innermost last
+        if isinstance(layer, keras.Sequential):
+            if not layer.layers:
+                return None
+            layer = layer.layers[-1]
+        elif isinstance(layer, keras.Model):
+            try:
+                nodes = graph_nodes(layer)
+                outputs = layer.outputs
+            except (AttributeError, ValueError):
+                return None
+            found = producer(nodes, outputs[0]) if outputs else None
+            if found is None:
+                return None
+            layer = nodes[found].layer
+            if type(layer).__name__ == "InputLayer":
+                return None
+        else:
+            return layer
+    return None
+
+
+def output_activation(model) -> str | None:
+    """The name of the activation applied last by ``model`` ("softmax", "sigmoid", "linear"...).
+
+    None when it cannot be told (e.g. a final ``keras.ops`` call or a subclassed model).
+    """
+    layer = output_layer(model)
+    if layer is None:
+        return None
+    kind = type(layer).__name__
+    if kind == "Softmax":
+        return "softmax"
+    activation = getattr(layer, "activation", None)
+    if activation is None:
+        return "linear" if kind in ("Dense", "Conv2D", "Conv1D", "Conv3D") else None
+    return activation_name(activation)

@@ -25,10 +25,15 @@ def _block(layer, output_shape, inputs) -> spec.Block:
     kind = type(layer).__name__
     label = f"{layer.name} ({kind})" if isinstance(layer, keras.Model) else kind
     frozen = weights_size(getattr(layer, "non_trainable_weights", []))
-    return spec.Block(name=layer.name, inputs=inputs, label=label,
-                      params=weights_size(getattr(layer, "weights", [])),
-                      non_trainable_params=frozen, output_shape=output_shape,
-                      trainable=bool(getattr(layer, "trainable", True)))
+    return spec.Block(
+        name=layer.name,
+        inputs=inputs,
+        label=label,
+        params=weights_size(getattr(layer, "weights", [])),
+        non_trainable_params=frozen,
+        output_shape=output_shape,
+        trainable=bool(getattr(layer, "trainable", True)),
+    )
 
 
 def _config(layer) -> dict:
@@ -38,8 +43,9 @@ def _config(layer) -> dict:
         return {}
 
 
-def layer_spec(layer, output_shape: tuple | None = None,
-               inputs: tuple[str, ...] | None = None) -> spec.Layer:
+def layer_spec(
+    layer, output_shape: tuple | None = None, inputs: tuple[str, ...] | None = None
+) -> spec.Layer:
     """The spec of one Keras layer: its dataclass, or a `spec.Block` when none can say it.
 
     A nested model, a frozen layer with weights (so that the counts of what trains add up)
@@ -57,31 +63,57 @@ def layer_spec(layer, output_shape: tuple | None = None,
         return _block(layer, output_shape, inputs)
     config = _config(layer)
     channels_last = config.get("data_format", "channels_last") == "channels_last"
-    if kind is kl.Conv2D and channels_last and tuple(config["dilation_rate"]) == (1, 1) \
-            and config.get("groups", 1) == 1:
-        return spec.Conv2D(filters=config["filters"], kernel_size=tuple(config["kernel_size"]),
-                           strides=tuple(config["strides"]), padding=config["padding"],
-                           activation=_activation(config["activation"]),
-                           use_bias=config["use_bias"], **common)
+    if (
+        kind is kl.Conv2D
+        and channels_last
+        and tuple(config["dilation_rate"]) == (1, 1)
+        and config.get("groups", 1) == 1
+    ):
+        return spec.Conv2D(
+            filters=config["filters"],
+            kernel_size=tuple(config["kernel_size"]),
+            strides=tuple(config["strides"]),
+            padding=config["padding"],
+            activation=_activation(config["activation"]),
+            use_bias=config["use_bias"],
+            **common,
+        )
     if kind is kl.Dense:
-        return spec.Dense(units=config["units"], activation=_activation(config["activation"]),
-                          use_bias=config["use_bias"], **common)
+        return spec.Dense(
+            units=config["units"],
+            activation=_activation(config["activation"]),
+            use_bias=config["use_bias"],
+            **common,
+        )
     if kind in (kl.MaxPooling2D, kl.AveragePooling2D) and channels_last:
         target = spec.MaxPooling2D if kind is kl.MaxPooling2D else spec.AveragePooling2D
-        return target(pool_size=tuple(config["pool_size"]), strides=tuple(config["strides"]),
-                      padding=config["padding"], **common)
-    if kind in (kl.GlobalAveragePooling2D, kl.GlobalMaxPooling2D) and channels_last \
-            and not config.get("keepdims", False):
-        target = (spec.GlobalAveragePooling2D if kind is kl.GlobalAveragePooling2D
-                  else spec.GlobalMaxPooling2D)
+        return target(
+            pool_size=tuple(config["pool_size"]),
+            strides=tuple(config["strides"]),
+            padding=config["padding"],
+            **common,
+        )
+    if (
+        kind in (kl.GlobalAveragePooling2D, kl.GlobalMaxPooling2D)
+        and channels_last
+        and not config.get("keepdims", False)
+    ):
+        target = (
+            spec.GlobalAveragePooling2D
+            if kind is kl.GlobalAveragePooling2D
+            else spec.GlobalMaxPooling2D
+        )
         return target(**common)
     if kind is kl.Flatten and channels_last:
         return spec.Flatten(**common)
     if kind is kl.Dropout and config.get("noise_shape") is None:
         return spec.Dropout(rate=float(config["rate"]), **common)
     rank = None if output_shape is None else len(output_shape)
-    if kind is kl.BatchNormalization and config["axis"] in (-1, rank) \
-            and not config.get("renorm", False):
+    if (
+        kind is kl.BatchNormalization
+        and config["axis"] in (-1, rank)
+        and not config.get("renorm", False)
+    ):
         return spec.BatchNormalization(center=config["center"], scale=config["scale"], **common)
     if kind is kl.Activation and _activation(config["activation"]):
         return spec.Activation(activation=_activation(config["activation"]), **common)
@@ -123,9 +155,11 @@ def from_keras(model, name: str | None = None, description: str = "") -> spec.Ne
         if len(node.outputs) != 1:
             raise keras_graph.ModelReadError(
                 f"model {model.name!r}, layer {node.layer.name!r}: layers with "
-                f"{len(node.outputs)} outputs cannot be described")
-    return spec.Network(name=name or model.name, layers=network_layers(model, nodes),
-                        description=description)
+                f"{len(node.outputs)} outputs cannot be described"
+            )
+    return spec.Network(
+        name=name or model.name, layers=network_layers(model, nodes), description=description
+    )
 
 
 def to_keras(network: spec.Network):
@@ -150,21 +184,34 @@ def to_keras(network: spec.Network):
         tensors[name] = keras_layer(arguments[0] if len(arguments) == 1 else arguments)
     read = {source for reads in sources for source in reads}
     outputs = [tensors[name] for name in names if name not in read]
-    return keras.Model(inputs=inputs[0] if len(inputs) == 1 else inputs,
-                       outputs=outputs[0] if len(outputs) == 1 else outputs, name=network.name)
+    return keras.Model(
+        inputs=inputs[0] if len(inputs) == 1 else inputs,
+        outputs=outputs[0] if len(outputs) == 1 else outputs,
+        name=network.name,
+    )
 
 
 def _keras_layer(layer: spec.Layer, network: str, name: str):
     from keras import layers as kl
 
     settings = layer.settings()
-    simple = {spec.Conv2D: kl.Conv2D, spec.Dense: kl.Dense, spec.MaxPooling2D: kl.MaxPooling2D,
-              spec.AveragePooling2D: kl.AveragePooling2D,
-              spec.GlobalAveragePooling2D: kl.GlobalAveragePooling2D,
-              spec.GlobalMaxPooling2D: kl.GlobalMaxPooling2D, spec.Flatten: kl.Flatten,
-              spec.Dropout: kl.Dropout, spec.BatchNormalization: kl.BatchNormalization,
-              spec.Activation: kl.Activation, spec.Concatenate: kl.Concatenate, spec.Add: kl.Add}
+    simple = {
+        spec.Conv2D: kl.Conv2D,
+        spec.Dense: kl.Dense,
+        spec.MaxPooling2D: kl.MaxPooling2D,
+        spec.AveragePooling2D: kl.AveragePooling2D,
+        spec.GlobalAveragePooling2D: kl.GlobalAveragePooling2D,
+        spec.GlobalMaxPooling2D: kl.GlobalMaxPooling2D,
+        spec.Flatten: kl.Flatten,
+        spec.Dropout: kl.Dropout,
+        spec.BatchNormalization: kl.BatchNormalization,
+        spec.Activation: kl.Activation,
+        spec.Concatenate: kl.Concatenate,
+        spec.Add: kl.Add,
+    }
     if type(layer) in simple:
         return simple[type(layer)](name=layer.name, **settings)
-    raise ValueError(f"network {network!r}, layer {name!r}: a {layer.kind} cannot be built "
-                     "with Keras (a Block only records the counts of a sub-model)")
+    raise ValueError(
+        f"network {network!r}, layer {name!r}: a {layer.kind} cannot be built "
+        "with Keras (a Block only records the counts of a sub-model)"
+    )

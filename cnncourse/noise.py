@@ -68,14 +68,18 @@ class Comparison:
         points = abs(self.difference) * 100
         if self.significant:
             ahead, behind = (first, second) if self.difference > 0 else (second, first)
-            return (f"{ahead} has the higher {what}, by {points:.1f} points, beyond the noise "
-                    f"({self.test}, p = {self.p_value:.3f})")
+            return (
+                f"{ahead} has the higher {what}, by {points:.1f} points, beyond the noise "
+                f"({self.test}, p = {self.p_value:.3f})"
+            )
         if self.difference == 0:
-            return (f"{first} and {second} have the same {what}")
+            return f"{first} and {second} have the same {what}"
         ahead = first if self.difference > 0 else second
-        return (f"{ahead} is ahead by {points:.1f} points, within the noise "
-                f"({self.test}, p = {self.p_value:.2f}): this run does not separate "
-                f"{first} and {second}")
+        return (
+            f"{ahead} is ahead by {points:.1f} points, within the noise "
+            f"({self.test}, p = {self.p_value:.2f}): this run does not separate "
+            f"{first} and {second}"
+        )
 
 
 def compare_predictions(first_correct, second_correct, alpha: float = ALPHA) -> Comparison:
@@ -87,24 +91,33 @@ def compare_predictions(first_correct, second_correct, alpha: float = ALPHA) -> 
     first_correct = np.asarray(first_correct, dtype=bool).ravel()
     second_correct = np.asarray(second_correct, dtype=bool).ravel()
     if first_correct.shape != second_correct.shape:
-        raise ValueError(f"the two models must be scored on the same images: got "
-                         f"{first_correct.size} and {second_correct.size} answers")
+        raise ValueError(
+            f"the two models must be scored on the same images: got "
+            f"{first_correct.size} and {second_correct.size} answers"
+        )
     count = first_correct.size
     if count == 0:
         raise ValueError("no images to compare the models on")
     only_first = int(np.sum(first_correct & ~second_correct))
     only_second = int(np.sum(~first_correct & second_correct))
     discordant = only_first + only_second
-    p_value = 1.0 if discordant == 0 else float(
-        stats.binomtest(only_first, discordant, 0.5).pvalue)
+    p_value = 1.0 if discordant == 0 else float(stats.binomtest(only_first, discordant, 0.5).pvalue)
     difference = (only_first - only_second) / count
     variance = max(discordant - (only_first - only_second) ** 2 / count, 0.0) / count**2
-    return Comparison(float(first_correct.mean()), float(second_correct.mean()), difference,
-                      math.sqrt(variance), min(p_value, 1.0), "McNemar's exact test", alpha)
+    return Comparison(
+        float(first_correct.mean()),
+        float(second_correct.mean()),
+        difference,
+        math.sqrt(variance),
+        min(p_value, 1.0),
+        "McNemar's exact test",
+        alpha,
+    )
 
 
-def compare_accuracies(first: float, first_count: int, second: float, second_count: int,
-                       alpha: float = ALPHA) -> Comparison:
+def compare_accuracies(
+    first: float, first_count: int, second: float, second_count: int, alpha: float = ALPHA
+) -> Comparison:
     """A two-proportion z-test of two accuracies measured on different images."""
     for accuracy, count in ((first, first_count), (second, second_count)):
         standard_error(accuracy, count)  # the clear errors
@@ -115,11 +128,18 @@ def compare_accuracies(first: float, first_count: int, second: float, second_cou
         p_value = 1.0 if difference == 0 else 0.0
     else:
         p_value = float(2 * stats.norm.sf(abs(difference) / spread))
-    unpooled = math.sqrt(standard_error(first, first_count) ** 2
-                         + standard_error(second, second_count) ** 2)
-    return Comparison(first, second, difference, unpooled, p_value, "two-proportion z-test",
-                      alpha)
+    unpooled = math.sqrt(
+        standard_error(first, first_count) ** 2 + standard_error(second, second_count) ** 2
+    )
+    return Comparison(first, second, difference, unpooled, p_value, "two-proportion z-test", alpha)
 
 
-__all__ = ["ALPHA", "Comparison", "compare_accuracies", "compare_predictions",
-           "images_for_standard_error", "standard_error", "worst_case_standard_error"]
+__all__ = [
+    "ALPHA",
+    "Comparison",
+    "compare_accuracies",
+    "compare_predictions",
+    "images_for_standard_error",
+    "standard_error",
+    "worst_case_standard_error",
+]

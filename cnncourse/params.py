@@ -75,7 +75,8 @@ def output_size(n: int | None, kernel: int, stride: int = 1, padding: str = "val
         raise ValueError(
             f"a {kernel}-wide window does not fit in {n} pixels with 'valid' padding "
             f"(floor(({n}-{kernel})/{stride})+1 = {(n - kernel) // stride + 1}); "
-            "use padding='same' or a smaller kernel")
+            "use padding='same' or a smaller kernel"
+        )
     return (n - kernel) // stride + 1
 
 
@@ -88,8 +89,9 @@ def _size_formula(n: int | None, kernel: int, stride: int, padding: str) -> str:
     return f"floor(({n}-{kernel})/{stride})+1 = {out}"
 
 
-def explain_output_size(size: tuple, kernel: tuple, strides: tuple, padding: str,
-                        what: str = "kernel") -> str:
+def explain_output_size(
+    size: tuple, kernel: tuple, strides: tuple, padding: str, what: str = "kernel"
+) -> str:
     """Explain how a (height, width) window layer changes the spatial size, e.g.
     "'valid' 3x3 pool, stride 2: floor((64-3)/2)+1 = 31"."""
     (h, w), (kh, kw), (sh, sw) = size, kernel, strides
@@ -103,8 +105,10 @@ def explain_output_size(size: tuple, kernel: tuple, strides: tuple, padding: str
         return f"{lead}: {_hw(h, w)} stays {_hw(*out)}"
     if h == w and kh == kw and sh == sw:
         return f"{lead}: {_size_formula(h, kh, sh, padding)}, so {_hw(h, w)} becomes {_hw(*out)}"
-    return (f"{lead}: height {_size_formula(h, kh, sh, padding)}, "
-            f"width {_size_formula(w, kw, sw, padding)}, so {_hw(h, w)} becomes {_hw(*out)}")
+    return (
+        f"{lead}: height {_size_formula(h, kh, sh, padding)}, "
+        f"width {_size_formula(w, kw, sw, padding)}, so {_hw(h, w)} becomes {_hw(*out)}"
+    )
 
 
 def _dim(value) -> str:
@@ -149,7 +153,8 @@ def _image_input(shapes: list, kind: str) -> Shape:
     if len(shape) != 3:
         raise ValueError(
             f"{kind} needs an image input (height, width, channels), got shape "
-            f"{format_shape(shape)} (rank {len(shape)})")
+            f"{format_shape(shape)} (rank {len(shape)})"
+        )
     return shape
 
 
@@ -172,13 +177,16 @@ def _count_conv(layer: spec.Conv2D, shapes: list):
     out_w = output_size(w, kw, layer.strides[1], layer.padding)
     weights = kh * kw * channels * layer.filters
     biases = layer.filters if layer.use_bias else 0
-    text = (f"{kh}x{kw} kernel x {_count_of(channels, 'input channel')} x "
-            f"{_count_of(layer.filters, 'filter')}")
+    text = (
+        f"{kh}x{kw} kernel x {_count_of(channels, 'input channel')} x "
+        f"{_count_of(layer.filters, 'filter')}"
+    )
     text += f" + {_count_of(biases, 'bias', 'biases')}" if layer.use_bias else " (no biases)"
     text += f" = {_n(weights + biases)}"
     shape_text = explain_output_size((h, w), layer.kernel_size, layer.strides, layer.padding)
-    shape_text += (f"; {_count_of(layer.filters, 'filter')} give "
-                   f"{_count_of(layer.filters, 'channel')}")
+    shape_text += (
+        f"; {_count_of(layer.filters, 'filter')} give {_count_of(layer.filters, 'channel')}"
+    )
     return (out_h, out_w, layer.filters), weights + biases, 0, text, shape_text
 
 
@@ -189,11 +197,14 @@ def _count_dense(layer: spec.Dense, shapes: list):
     if len(shape) != 1:
         raise ValueError(
             f"Dense gets a {format_shape(shape)} input (rank {len(shape)}); add Flatten or "
-            "GlobalAveragePooling2D before it (Keras would apply it to the last axis only)")
+            "GlobalAveragePooling2D before it (Keras would apply it to the last axis only)"
+        )
     (inputs,) = shape
     if inputs is None:
-        raise ValueError("the number of inputs is unknown (None): fix the input size "
-                         "or use a global pooling layer before Flatten")
+        raise ValueError(
+            "the number of inputs is unknown (None): fix the input size "
+            "or use a global pooling layer before Flatten"
+        )
     weights = inputs * layer.units
     biases = layer.units if layer.use_bias else 0
     text = f"Dense: {_count_of(inputs, 'input')} x {_count_of(layer.units, 'unit')}"
@@ -204,13 +215,18 @@ def _count_dense(layer: spec.Dense, shapes: list):
 
 def _count_pooling(layer: spec._Pooling2D, shapes: list):
     h, w, channels = _image_input(shapes, layer.kind)
-    out = (output_size(h, layer.pool_size[0], layer.strides[0], layer.padding),
-           output_size(w, layer.pool_size[1], layer.strides[1], layer.padding), channels)
-    shape_text = explain_output_size((h, w), layer.pool_size, layer.strides, layer.padding,
-                                     what="pool")
+    out = (
+        output_size(h, layer.pool_size[0], layer.strides[0], layer.padding),
+        output_size(w, layer.pool_size[1], layer.strides[1], layer.padding),
+        channels,
+    )
+    shape_text = explain_output_size(
+        (h, w), layer.pool_size, layer.strides, layer.padding, what="pool"
+    )
     shape_text += f"; channels stay {_dim(channels)}"
-    text = (f"{layer.kind}: no parameters (it takes the "
-            f"{'maximum' if 'Max' in layer.kind else 'mean'}")
+    text = (
+        f"{layer.kind}: no parameters (it takes the {'maximum' if 'Max' in layer.kind else 'mean'}"
+    )
     text += " of each window)"
     return out, 0, 0, text, shape_text
 
@@ -218,8 +234,13 @@ def _count_pooling(layer: spec._Pooling2D, shapes: list):
 def _count_global_pooling(layer: spec.Layer, shapes: list):
     h, w, channels = _image_input(shapes, layer.kind)
     what = "maximum" if "Max" in layer.kind else "mean"
-    return ((channels,), 0, 0, f"{layer.kind}: no parameters",
-            f"the {what} of each {_hw(h, w)} channel: {_dim(channels)} values")
+    return (
+        (channels,),
+        0,
+        0,
+        f"{layer.kind}: no parameters",
+        f"the {what} of each {_hw(h, w)} channel: {_dim(channels)} values",
+    )
 
 
 def _count_flatten(layer: spec.Flatten, shapes: list):
@@ -253,15 +274,22 @@ def _count_batch_norm(layer: spec.BatchNormalization, shapes: list):
     text = f"BatchNormalization on {_n(channels)} {unit}: "
     if parts:
         text += " + ".join(parts) + " (trainable) + "
-    text += (f"{_n(channels)} moving means + {_n(channels)} moving variances (non-trainable)"
-             f" = {_n(trainable + non_trainable)}")
+    text += (
+        f"{_n(channels)} moving means + {_n(channels)} moving variances (non-trainable)"
+        f" = {_n(trainable + non_trainable)}"
+    )
     return shape, trainable, non_trainable, text, f"shape unchanged: {format_shape(shape)}"
 
 
 def _count_activation(layer: spec.Activation, shapes: list):
     shape = _one_input(shapes, "Activation")
-    return (shape, 0, 0, f"Activation {layer.activation!r}: no parameters",
-            f"shape unchanged: {format_shape(shape)}")
+    return (
+        shape,
+        0,
+        0,
+        f"Activation {layer.activation!r}: no parameters",
+        f"shape unchanged: {format_shape(shape)}",
+    )
 
 
 def _concat_axis(axis: int, rank: int) -> int:
@@ -285,10 +313,15 @@ def _count_concatenate(layer: spec.Concatenate, shapes: list):
             raise ValueError(f"Concatenate inputs {listed} differ outside axis {layer.axis}")
     sizes = [shape[index] for shape in shapes]
     joined = None if None in sizes else sum(sizes)
-    out = shapes[0][:index] + (joined,) + shapes[0][index + 1:]
+    out = shapes[0][:index] + (joined,) + shapes[0][index + 1 :]
     summed = " + ".join(_dim(size) for size in sizes) + f" = {_dim(joined)}"
-    return (out, 0, 0, "Concatenate: no parameters",
-            f"joins {listed} along axis {layer.axis}: {summed}, giving {format_shape(out)}")
+    return (
+        out,
+        0,
+        0,
+        "Concatenate: no parameters",
+        f"joins {listed} along axis {layer.axis}: {summed}, giving {format_shape(out)}",
+    )
 
 
 def _count_add(layer: spec.Add, shapes: list):
@@ -297,17 +330,26 @@ def _count_add(layer: spec.Add, shapes: list):
     if len(set(shapes)) != 1:
         listed = ", ".join(format_shape(shape) for shape in shapes)
         raise ValueError(f"Add needs inputs of the same shape, got {listed}")
-    return (shapes[0], 0, 0, "Add: no parameters (element-wise sum)",
-            f"sum of {len(shapes)} inputs of shape {format_shape(shapes[0])}")
+    return (
+        shapes[0],
+        0,
+        0,
+        "Add: no parameters (element-wise sum)",
+        f"sum of {len(shapes)} inputs of shape {format_shape(shapes[0])}",
+    )
 
 
 def _count_block(layer: spec.Block, shapes: list):
     if layer.params < 0 or layer.non_trainable_params < 0:
-        raise ValueError(f"Block counts must not be negative, got params={layer.params}, "
-                         f"non_trainable_params={layer.non_trainable_params}")
+        raise ValueError(
+            f"Block counts must not be negative, got params={layer.params}, "
+            f"non_trainable_params={layer.non_trainable_params}"
+        )
     if layer.non_trainable_params > layer.params:
-        raise ValueError(f"Block has more non-trainable parameters "
-                         f"({layer.non_trainable_params}) than parameters ({layer.params})")
+        raise ValueError(
+            f"Block has more non-trainable parameters "
+            f"({layer.non_trainable_params}) than parameters ({layer.params})"
+        )
     non_trainable = layer.params if not layer.trainable else layer.non_trainable_params
     trainable = layer.params - non_trainable
     if layer.output_shape is not None:
@@ -317,8 +359,10 @@ def _count_block(layer: spec.Block, shapes: list):
         out = _one_input(shapes, "Block (without output_shape)")
         shape_text = f"output_shape not given: taken to be the input shape {format_shape(out)}"
     state = "frozen" if not layer.trainable else "trainable"
-    text = (f"{layer.label} ({state}): {_n(layer.params)} parameters counted as one block "
-            f"({_n(trainable)} trainable, {_n(non_trainable)} non-trainable)")
+    text = (
+        f"{layer.label} ({state}): {_n(layer.params)} parameters counted as one block "
+        f"({_n(trainable)} trainable, {_n(non_trainable)} non-trainable)"
+    )
     return out, trainable, non_trainable, text, shape_text
 
 
@@ -346,8 +390,9 @@ _COUNTERS = {
 
 def layer_names(network: spec.Network) -> list[str]:
     """Each layer's name: its own, or kind_index (e.g. 'conv2d_3') when it has none."""
-    names = [layer.name or f"{_snake(layer.kind)}_{index}"
-             for index, layer in enumerate(network.layers)]
+    names = [
+        layer.name or f"{_snake(layer.kind)}_{index}" for index, layer in enumerate(network.layers)
+    ]
     seen: set[str] = set()
     for name in names:
         if name in seen:
@@ -369,8 +414,10 @@ def input_names(network: spec.Network) -> list[tuple[str, ...]]:
         for source in chosen:
             if source not in earlier:
                 where = "a later layer" if source in names else "no layer"
-                raise SpecError(f"network {network.name!r}, layer {names[index]!r}: "
-                                f"input {source!r} is {where} (inputs must come earlier)")
+                raise SpecError(
+                    f"network {network.name!r}, layer {names[index]!r}: "
+                    f"input {source!r} is {where} (inputs must come earlier)"
+                )
         result.append(chosen)
     return result
 
@@ -384,30 +431,45 @@ def count(network: spec.Network) -> list[LayerCount]:
     for layer, name, inputs in zip(network.layers, names, sources):
         counter = _COUNTERS.get(type(layer))
         if counter is None:
-            raise SpecError(f"network {network.name!r}, layer {name!r}: cannot count a "
-                            f"{layer.kind} (known kinds: "
-                            f"{', '.join(kind.__name__ for kind in _COUNTERS)})")
+            raise SpecError(
+                f"network {network.name!r}, layer {name!r}: cannot count a "
+                f"{layer.kind} (known kinds: "
+                f"{', '.join(kind.__name__ for kind in _COUNTERS)})"
+            )
         try:
             out, trainable, non_trainable, text, shape_text = counter(
-                layer, [shapes[source] for source in inputs])
+                layer, [shapes[source] for source in inputs]
+            )
         except ValueError as error:
-            raise SpecError(f"network {network.name!r}, layer {name!r} ({layer.kind}): "
-                            f"{error}") from None
+            raise SpecError(
+                f"network {network.name!r}, layer {name!r} ({layer.kind}): {error}"
+            ) from None
         out = tuple(out)
         shapes[name] = out
-        counts.append(LayerCount(
-            name=name, kind=layer.kind, inputs=inputs, output_shape=out,
-            params=trainable + non_trainable, trainable=trainable,
-            non_trainable=non_trainable, explanation=text, shape_explanation=shape_text))
+        counts.append(
+            LayerCount(
+                name=name,
+                kind=layer.kind,
+                inputs=inputs,
+                output_shape=out,
+                params=trainable + non_trainable,
+                trainable=trainable,
+                non_trainable=non_trainable,
+                explanation=text,
+                shape_explanation=shape_text,
+            )
+        )
     return counts
 
 
 def totals(network: spec.Network) -> Totals:
     """Total, trainable and non-trainable parameters of ``network``."""
     counts = count(network)
-    return Totals(total=sum(c.params for c in counts),
-                  trainable=sum(c.trainable for c in counts),
-                  non_trainable=sum(c.non_trainable for c in counts))
+    return Totals(
+        total=sum(c.params for c in counts),
+        trainable=sum(c.trainable for c in counts),
+        non_trainable=sum(c.non_trainable for c in counts),
+    )
 
 
 def total(network: spec.Network) -> int:
@@ -426,13 +488,19 @@ def explain(network: spec.Network) -> str:
     lines = [f"{network.name}: {network.description}" if network.description else network.name]
     width = max(len(c.name) for c in counts)
     for c in counts:
-        lines.append(f"  {c.name:<{width}}  {c.kind:<22} -> {format_shape(c.output_shape):<14}"
-                     f" {_n(c.params):>12} params")
+        lines.append(
+            f"  {c.name:<{width}}  {c.kind:<22} -> {format_shape(c.output_shape):<14}"
+            f" {_n(c.params):>12} params"
+        )
         lines.append(f"  {'':<{width}}    count: {c.explanation}")
         lines.append(f"  {'':<{width}}    shape: {c.shape_explanation}")
-    result = Totals(total=sum(c.params for c in counts),
-                    trainable=sum(c.trainable for c in counts),
-                    non_trainable=sum(c.non_trainable for c in counts))
-    lines.append(f"Total params: {_n(result.total)} (trainable {_n(result.trainable)}, "
-                 f"non-trainable {_n(result.non_trainable)})")
+    result = Totals(
+        total=sum(c.params for c in counts),
+        trainable=sum(c.trainable for c in counts),
+        non_trainable=sum(c.non_trainable for c in counts),
+    )
+    lines.append(
+        f"Total params: {_n(result.total)} (trainable {_n(result.trainable)}, "
+        f"non-trainable {_n(result.non_trainable)})"
+    )
     return "\n".join(lines)

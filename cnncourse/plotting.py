@@ -22,12 +22,18 @@ from cnncourse import keras_graph
 
 # Colours of the runs in the curves (matplotlib's tab10 cycle).
 _RUN_COLOURS = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
 )
 HIGHLIGHT_COLOUR = "red"
-
-
 
 
 def new_figure(**kwargs) -> Figure:
@@ -114,8 +120,15 @@ def plot_history(
             for key, style, part in ((metric, "-", "train"), (f"val_{metric}", "--", "validation")):
                 if key in history:
                     values = history[key]
-                    ax.plot(range(1, len(values) + 1), values, style, color=colour,
-                            marker="o", markersize=3, label=f"{prefix}{part}")
+                    ax.plot(
+                        range(1, len(values) + 1),
+                        values,
+                        style,
+                        color=colour,
+                        marker="o",
+                        markersize=3,
+                        label=f"{prefix}{part}",
+                    )
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.set_title(metric)
@@ -127,10 +140,14 @@ def plot_history(
         # One legend for all panels, outside them: a colour per run, a line style per part.
         from matplotlib.lines import Line2D
 
-        handles = [Line2D([], [], color=_RUN_COLOURS[i % len(_RUN_COLOURS)], label=name)
-                   for i, (name, _) in enumerate(named)]
-        handles += [Line2D([], [], color="black", linestyle="-", label="train"),
-                    Line2D([], [], color="black", linestyle="--", label="validation")]
+        handles = [
+            Line2D([], [], color=_RUN_COLOURS[i % len(_RUN_COLOURS)], label=name)
+            for i, (name, _) in enumerate(named)
+        ]
+        handles += [
+            Line2D([], [], color="black", linestyle="-", label="train"),
+            Line2D([], [], color="black", linestyle="--", label="validation"),
+        ]
         fig.legend(handles=handles, loc="outside right upper", fontsize="small")
     if title:
         fig.suptitle(title)
@@ -220,8 +237,12 @@ def plot_images(
             fig.delaxes(ax)
             continue
         shown = as_display_image(array[index], f"image {index}")
-        ax.imshow(shown, cmap="gray" if shown.ndim == 2 else None,
-                  vmin=0, vmax=255 if shown.dtype == np.uint8 else 1)
+        ax.imshow(
+            shown,
+            cmap="gray" if shown.ndim == 2 else None,
+            vmin=0,
+            vmax=255 if shown.dtype == np.uint8 else 1,
+        )
         ax.set_xticks([])
         ax.set_yticks([])
         if labels is not None:
@@ -234,8 +255,9 @@ def plot_images(
                 colour = "green" if guess == truth else "red"
             ax.set_title(text, fontsize="small", color=colour)
         elif predictions is not None:
-            ax.set_title(_class_text(_class_index(predictions[index]), class_names),
-                         fontsize="small")
+            ax.set_title(
+                _class_text(_class_index(predictions[index]), class_names), fontsize="small"
+            )
     if title:
         fig.suptitle(title)
     return fig
@@ -261,8 +283,10 @@ def _comparison_table(results):
             elif isinstance(value, Mapping):
                 rows[str(name)] = dict(value)
             else:
-                raise TypeError(f"result {name!r} is a {type(value).__name__}: expected a number,"
-                                " a dict of metrics or a TrainingRun")
+                raise TypeError(
+                    f"result {name!r} is a {type(value).__name__}: expected a number,"
+                    " a dict of metrics or a TrainingRun"
+                )
         return pd.DataFrame.from_dict(rows, orient="index")
     raise TypeError(f"cannot compare a {type(results).__name__}: give a DataFrame or a dict")
 
@@ -332,11 +356,22 @@ def plot_comparison(
         else:
             ax.plot(positions, numbers, "-o", color=colour, label=column)
             if best is not None:
-                ax.plot([positions[best]], [numbers[best]], "o", markersize=12,
-                        markerfacecolor="none", markeredgecolor=HIGHLIGHT_COLOUR,
-                        markeredgewidth=2)
-    ax.set_xticks(positions, names, rotation=30 if max(map(len, names)) > 8 else 0,
-                  ha="right" if max(map(len, names)) > 8 else "center", fontsize="small")
+                ax.plot(
+                    [positions[best]],
+                    [numbers[best]],
+                    "o",
+                    markersize=12,
+                    markerfacecolor="none",
+                    markeredgecolor=HIGHLIGHT_COLOUR,
+                    markeredgewidth=2,
+                )
+    ax.set_xticks(
+        positions,
+        names,
+        rotation=30 if max(map(len, names)) > 8 else 0,
+        ha="right" if max(map(len, names)) > 8 else "center",
+        fontsize="small",
+    )
     ax.set_ylabel(ylabel or (values[0] if len(values) == 1 else "value"))
     ax.grid(axis="y", alpha=0.3)
     ax.margins(y=0.12)
@@ -409,12 +444,15 @@ def layer_graph(model) -> LayerGraph:
             except keras_graph.ModelReadError:
                 pass
         names = [layer.name for layer in model.layers]
-        nodes = tuple(GraphNode(layer.name, type(layer).__name__, "?", _params_of(layer))
-                      for layer in model.layers)
+        nodes = tuple(
+            GraphNode(layer.name, type(layer).__name__, "?", _params_of(layer))
+            for layer in model.layers
+        )
         return LayerGraph(nodes, tuple(pairwise(names)))
     if not keras_graph.is_functional(model):
-        return LayerGraph((GraphNode(model.name, type(model).__name__, "?", _params_of(model)),),
-                          ())
+        return LayerGraph(
+            (GraphNode(model.name, type(model).__name__, "?", _params_of(model)),), ()
+        )
     calls = keras_graph.graph_nodes(model)
     nodes = []
     edges: list[tuple[str, str]] = []
@@ -591,10 +629,16 @@ def plot_model_graph(
 
     for name, node in by_name.items():
         x, y = centre[name]
-        box = FancyBboxPatch((x - box_width / 2, y - box_height / 2), box_width, box_height,
-                             boxstyle="round,pad=0.02,rounding_size=0.06",
-                             facecolor=_box_colour(node.kind), edgecolor="#333333",
-                             linewidth=0.8, gid=f"layer:{name}")
+        box = FancyBboxPatch(
+            (x - box_width / 2, y - box_height / 2),
+            box_width,
+            box_height,
+            boxstyle="round,pad=0.02,rounding_size=0.06",
+            facecolor=_box_colour(node.kind),
+            edgecolor="#333333",
+            linewidth=0.8,
+            gid=f"layer:{name}",
+        )
         ax.add_patch(box)
         ax.text(x, y, label(node), ha="center", va="center", fontsize=7, family="sans-serif")
 
@@ -620,12 +664,20 @@ def plot_model_graph(
         points += [centre[item] for item in chain[1:-1]]
         points.append((in_x[(target, (source, target))], centre[target][1] + box_height / 2))
         path = Path(points, [Path.MOVETO] + [Path.LINETO] * (len(points) - 1))
-        arrow = FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=9,
-                                color="#444444", linewidth=0.9, shrinkA=0, shrinkB=0,
-                                gid=f"edge:{source}->{target}")
+        arrow = FancyArrowPatch(
+            path=path,
+            arrowstyle="-|>",
+            mutation_scale=9,
+            color="#444444",
+            linewidth=0.9,
+            shrinkA=0,
+            shrinkB=0,
+            gid=f"edge:{source}->{target}",
+        )
         arrow.route = np.asarray(points)  # the polyline, for tests and for readers
         ax.add_patch(arrow)
     if title:
-        ax.text(width / 2, height - margin, title, ha="center", va="top", fontsize=10,
-                weight="bold")
+        ax.text(
+            width / 2, height - margin, title, ha="center", va="top", fontsize=10, weight="bold"
+        )
     return fig

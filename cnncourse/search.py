@@ -65,9 +65,11 @@ def covering_indices(grid: Mapping[str, Sequence], keep: int) -> list[int]:
     if keep < 1:
         raise ValueError(f"need keep >= 1, got keep={keep}")
     lengths = [len(values) for values in grid.values()]
-    strides = [int(np.prod(lengths[i + 1:])) for i in range(len(lengths))]
-    chosen = {sum((i % length) * stride for length, stride in zip(lengths, strides))
-              for i in range(max(lengths))}
+    strides = [int(np.prod(lengths[i + 1 :])) for i in range(len(lengths))]
+    chosen = {
+        sum((i % length) * stride for length, stride in zip(lengths, strides))
+        for i in range(max(lengths))
+    }
     others = [number for number in range(len(points)) if number not in chosen]
     missing = min(keep, len(points)) - len(chosen)
     if missing > 0:
@@ -114,8 +116,9 @@ class GridSearchResult:
         Ready for `cnncourse.plotting.plot_history` (one colour per point).
         """
         return {
-            ", ".join(f"{name}={value}" for name, value in self.points[number].items()):
-                self.runs[number]
+            ", ".join(f"{name}={value}" for name, value in self.points[number].items()): self.runs[
+                number
+            ]
             for number in self.table["point"]
         }
 
@@ -167,8 +170,7 @@ def grid_search(
     if cut not in ("spread", "cover"):
         raise ValueError(f"cut must be 'spread' or 'cover', got {cut!r}")
     keep = current_profile().trials(len(points)) if max_points is None else int(max_points)
-    kept = (spread_indices(len(points), keep) if cut == "spread"
-            else covering_indices(grid, keep))
+    kept = spread_indices(len(points), keep) if cut == "spread" else covering_indices(grid, keep)
     runs: dict[int, TrainingRun] = {}
     rows = []
     for number in kept:
@@ -178,25 +180,41 @@ def grid_search(
         keras.backend.clear_session()
         seed_everything(seed)
         model = build_fn(**build_params)
-        run = compile_and_fit(model, train, validation, epochs=epochs,
-                              original_epochs=original_epochs, **fit_params, **fit_kwargs)
+        run = compile_and_fit(
+            model,
+            train,
+            validation,
+            epochs=epochs,
+            original_epochs=original_epochs,
+            **fit_params,
+            **fit_kwargs,
+        )
         if objective not in run.history:
-            raise ValueError(f"objective {objective!r} is not in the history of point {params}: "
-                             f"it has {sorted(run.history)}")
+            raise ValueError(
+                f"objective {objective!r} is not in the history of point {params}: "
+                f"it has {sorted(run.history)}"
+            )
         runs[number] = run
         rows.append({"point": number, **params, **run.summary()})
     rank_column = objective if rank_by == "final" else f"best_{objective}"
     table = pd.DataFrame(rows)
-    table = table.sort_values(rank_column, ascending=is_smaller_better(objective),
-                              kind="mergesort").reset_index(drop=True)
+    table = table.sort_values(
+        rank_column, ascending=is_smaller_better(objective), kind="mergesort"
+    ).reset_index(drop=True)
     table["best"] = table.index == 0
     if not keep_models:
         for number, run in runs.items():
             if number != int(table["point"].iloc[0]):
                 run.model = None
     skipped = [i for i in range(len(points)) if i not in set(kept)]
-    return GridSearchResult(table=table, runs=runs, points=points, skipped=skipped,
-                            objective=objective, rank_column=rank_column)
+    return GridSearchResult(
+        table=table,
+        runs=runs,
+        points=points,
+        skipped=skipped,
+        objective=objective,
+        rank_column=rank_column,
+    )
 
 
 # ----------------------------------------------------------------------------- random search
@@ -269,8 +287,7 @@ def cnn_hypermodel(
         model.compile(
             optimizer=make_optimizer(optimizer, learning_rate),
             loss=(
-                "categorical_crossentropy" if one_hot_labels
-                else "sparse_categorical_crossentropy"
+                "categorical_crossentropy" if one_hot_labels else "sparse_categorical_crossentropy"
             ),
             metrics=["accuracy"],
         )
@@ -375,8 +392,13 @@ def random_search(
         detail = messages[-1].strip().splitlines()[-1] if messages else "no message"
         raise RuntimeError(f"no trial of the random search completed: {detail}")
     best = dict(tuner.get_best_hyperparameters(1)[0].values)
-    return RandomSearchResult(table=table, best_hyperparameters=best, objective=objective,
-                              directory=folder / project_name, tuner=tuner)
+    return RandomSearchResult(
+        table=table,
+        best_hyperparameters=best,
+        objective=objective,
+        directory=folder / project_name,
+        tuner=tuner,
+    )
 
 
 _TUNER_CLASS = None
@@ -414,8 +436,9 @@ def _trials_table(tuner, objective: str):
         row["status"] = str(getattr(trial.status, "value", trial.status))
         rows.append(row)
     table = pd.DataFrame(rows)
-    table = table.sort_values("score", ascending=is_smaller_better(objective), kind="mergesort",
-                              na_position="last").reset_index(drop=True)
+    table = table.sort_values(
+        "score", ascending=is_smaller_better(objective), kind="mergesort", na_position="last"
+    ).reset_index(drop=True)
     table["best"] = False
     if table["score"].notna().any():
         table.loc[0, "best"] = True

@@ -37,9 +37,7 @@ class Layer:
     def settings(self) -> dict:
         """The layer's own settings (everything but name and inputs)."""
         return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if f.name not in ("name", "inputs")
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("name", "inputs")
         }
 
     def __post_init__(self) -> None:

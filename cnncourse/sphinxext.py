@@ -95,15 +95,20 @@ def _external(text: str, url: str) -> nodes.reference:
 
 
 def launch_links(launch) -> list[nodes.Node]:
-    """"Open in Colab · Launch on Binder" for one Launch, as inline nodes."""
-    return [_external("Open in Colab", launch.colab_url), nodes.Text(" · "),
-            _external("Launch on Binder", launch.binder_url)]
+    """ "Open in Colab · Launch on Binder" for one Launch, as inline nodes."""
+    return [
+        _external("Open in Colab", launch.colab_url),
+        nodes.Text(" · "),
+        _external("Launch on Binder", launch.binder_url),
+    ]
 
 
 def _add_chapter_links(app, doctree, docname) -> None:
     """Under the title of each chapter: the line with its Colab and Binder links."""
-    launch = next((item for item in _launches(app)
-                   if item.kind == "chapter" and item.docname == docname), None)
+    launch = next(
+        (item for item in _launches(app) if item.kind == "chapter" and item.docname == docname),
+        None,
+    )
     section = next(iter(doctree.findall(nodes.section)), None)
     if launch is None or section is None:
         return
@@ -112,11 +117,13 @@ def _add_chapter_links(app, doctree, docname) -> None:
     line += launch_links(launch)
     if RUN_PAGE in app.env.found_docs and hasattr(app.builder, "get_relative_uri"):
         line += nodes.Text(" (")
-        line += nodes.reference("how", "how", internal=True,
-                                refuri=app.builder.get_relative_uri(docname, RUN_PAGE))
+        line += nodes.reference(
+            "how", "how", internal=True, refuri=app.builder.get_relative_uri(docname, RUN_PAGE)
+        )
         line += nodes.Text(")")
-    titles = [index for index, child in enumerate(section.children)
-              if isinstance(child, nodes.title)]
+    titles = [
+        index for index, child in enumerate(section.children) if isinstance(child, nodes.title)
+    ]
     section.insert(titles[0] + 1 if titles else 0, line)
 
 
@@ -147,7 +154,8 @@ class LaunchList(Directive):
                 paragraph += nodes.Text(" · ")
                 paragraph += _external(
                     "the released notebook",
-                    f"{repo.url}/blob/{repo.branch}/{launch.source.as_posix()}")
+                    f"{repo.url}/blob/{repo.branch}/{launch.source.as_posix()}",
+                )
             items += nodes.list_item("", paragraph)
         app.env.note_dependency(str(root / "_config.yml"))
         return [items]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from cnncourse import keras_graph
+from cnncourse.keras_graph import output_activation, output_layer  # noqa: F401 (public here too)
 from cnncourse.profile import current_profile
 
 # Optimizer names accepted by `make_optimizer` (an optimizer instance is accepted too).
@@ -88,53 +88,6 @@ def make_optimizer(optimizer="adam", learning_rate: float | None = None):
     if name not in builders:
         raise ValueError(f"unknown optimizer {optimizer!r}: choose one of {', '.join(builders)}")
     return builders[name]()
-
-
-def output_layer(model):
-    """The layer that produces the (first) output of ``model``, looking inside nested models.
-
-    Returns None when it cannot be told (an unbuilt or subclassed model).
-    """
-    import keras
-
-    layer = model
-    for _ in range(100):  # nested models, innermost last
-        if isinstance(layer, keras.Sequential):
-            if not layer.layers:
-                return None
-            layer = layer.layers[-1]
-        elif isinstance(layer, keras.Model):
-            try:
-                nodes = keras_graph.graph_nodes(layer)
-                outputs = layer.outputs
-            except (AttributeError, ValueError):
-                return None
-            found = keras_graph.producer(nodes, outputs[0]) if outputs else None
-            if found is None:
-                return None
-            layer = nodes[found].layer
-            if type(layer).__name__ == "InputLayer":
-                return None
-        else:
-            return layer
-    return None
-
-
-def output_activation(model) -> str | None:
-    """The name of the activation applied last by ``model`` ("softmax", "sigmoid", "linear"...).
-
-    None when it cannot be told (e.g. a final ``keras.ops`` call or a subclassed model).
-    """
-    layer = output_layer(model)
-    if layer is None:
-        return None
-    kind = type(layer).__name__
-    if kind == "Softmax":
-        return "softmax"
-    activation = getattr(layer, "activation", None)
-    if activation is None:
-        return "linear" if kind in ("Dense", "Conv2D", "Conv1D", "Conv3D") else None
-    return keras_graph.activation_name(activation)
 
 
 def _output_units(model) -> int | None:
@@ -427,7 +380,8 @@ def compile_and_fit(
             # "accuracy" would threshold logits at 0.5; a logit's threshold is 0.
             metric_list = [
                 keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")
-                if m == "accuracy" else m
+                if m == "accuracy"
+                else m
                 for m in metric_list
             ]
         model.compile(
@@ -439,8 +393,10 @@ def compile_and_fit(
         if not getattr(model, "compiled", False):
             raise ValueError(f"model {model.name!r} is not compiled and compile_model=False")
         if learning_rate is not None or loss is not None:
-            raise ValueError("learning_rate and loss are compile settings: with "
-                             "compile_model=False the model keeps its own")
+            raise ValueError(
+                "learning_rate and loss are compile settings: with "
+                "compile_model=False the model keeps its own"
+            )
 
     timer = _epoch_timer()
     start = time.perf_counter()

@@ -76,8 +76,10 @@ def find_layer(model, name: str) -> tuple[str, object]:
     if len(matches) == 1:
         return matches[0], _layer_at(model, matches[0])
     if len(matches) > 1:
-        raise ValueError(f"layer name {name!r} is ambiguous in model {model.name!r}: use one of "
-                         f"the paths {matches}")
+        raise ValueError(
+            f"layer name {name!r} is ambiguous in model {model.name!r}: use one of "
+            f"the paths {matches}"
+        )
     raise ValueError(f"model {model.name!r} has no layer {name!r}; its layers are {paths}")
 
 
@@ -168,8 +170,9 @@ def _check_built(model) -> None:
         )
 
 
-def forward(model, images, layers: Sequence[str] = (), *, logits: bool = False,
-            stop_early: bool = False):
+def forward(
+    model, images, layers: Sequence[str] = (), *, logits: bool = False, stop_early: bool = False
+):
     """Run ``model`` on ``images`` layer by layer (inference mode) and keep some layer outputs.
 
     Returns ``(outputs, captured)``: the model's outputs (None when ``stop_early`` ended the
@@ -177,11 +180,16 @@ def forward(model, images, layers: Sequence[str] = (), *, logits: bool = False,
     unique names, see `find_layer`). With ``logits=True`` the final softmax/sigmoid of the
     output layer is left out. Works under ``tf.GradientTape`` and inside ``tf.function``.
     """
-    from cnncourse.training import output_layer
+    from cnncourse.keras_graph import output_layer
 
     paths = [find_layer(model, name)[0] for name in layers]
-    return _forward(model, images, paths, stop_early=stop_early,
-                    linear_layer=output_layer(model) if logits else None)
+    return _forward(
+        model,
+        images,
+        paths,
+        stop_early=stop_early,
+        linear_layer=output_layer(model) if logits else None,
+    )
 
 
 def _forward(model, images, paths, *, stop_early: bool, linear_layer=None):
@@ -189,8 +197,9 @@ def _forward(model, images, paths, *, stop_early: bool, linear_layer=None):
     import tensorflow as tf
 
     _check_built(model)
-    state = _WalkState(capture=frozenset(paths), stop_early=stop_early and bool(paths),
-                       logit_layer=linear_layer)
+    state = _WalkState(
+        capture=frozenset(paths), stop_early=stop_early and bool(paths), logit_layer=linear_layer
+    )
     x = images if tf.is_tensor(images) else tf.convert_to_tensor(images, dtype=tf.float32)
     try:
         outputs = _walk(model, x, "", state)
@@ -271,8 +280,9 @@ def plot_activations(
         figsize=(image_size * width, (image_size + 0.25) * total_rows + 0.3 * len(blocks)),
         layout="constrained",
     )
-    subfigures = fig.subfigures(len(blocks), 1, squeeze=False,
-                                height_ratios=[rows for *_, rows in blocks])[:, 0]
+    subfigures = fig.subfigures(
+        len(blocks), 1, squeeze=False, height_ratios=[rows for *_, rows in blocks]
+    )[:, 0]
     for subfigure, (path, array, count, rows) in zip(subfigures, blocks):
         axes = subfigure.subplots(rows, width, squeeze=False)
         for index, ax in enumerate(axes.ravel()):
@@ -282,8 +292,10 @@ def plot_activations(
             ax.imshow(array[..., index], cmap=cmap)
             ax.set_xticks([])
             ax.set_yticks([])
-        subfigure.suptitle(f"{path}  {array.shape[0]}x{array.shape[1]}, {array.shape[-1]} channels",
-                           fontsize="small")
+        subfigure.suptitle(
+            f"{path}  {array.shape[0]}x{array.shape[1]}, {array.shape[-1]} channels",
+            fontsize="small",
+        )
     if title:
         fig.suptitle(title)
     return fig
@@ -387,8 +399,9 @@ def maximize_filter(
     shape = _input_shape(model, image_shape)
     filters = _output_channels(model, path, found, shape)
     if not 0 <= filter_index < filters:
-        raise ValueError(f"layer {path!r} has {filters} filters; filter_index {filter_index} "
-                         "is out of range")
+        raise ValueError(
+            f"layer {path!r} has {filters} filters; filter_index {filter_index} is out of range"
+        )
     size = (high - low) / 100.0 if step_size is None else float(step_size)
     step = _step or _ascent_step(model, path, size, pre_activation)
     rng = np.random.default_rng(seed)
@@ -402,8 +415,13 @@ def maximize_filter(
     linear = found if pre_activation else None
     _, captured = _forward(model, image, [path], stop_early=True, linear_layer=linear)
     trace.append(float(tf.reduce_mean(captured[path][..., filter_index])))
-    return FilterAscent(layer=path, filter_index=int(filter_index), start=start[0],
-                        image=np.asarray(image)[0], trace=trace)
+    return FilterAscent(
+        layer=path,
+        filter_index=int(filter_index),
+        start=start[0],
+        image=np.asarray(image)[0],
+        trace=trace,
+    )
 
 
 def _output_channels(model, path: str, layer, shape) -> int:
@@ -443,30 +461,47 @@ def filter_patterns(
     size = (high - low) / 100.0 if step_size is None else step_size
     step = _ascent_step(model, path, size, pre_activation)
     return [
-        maximize_filter(model, path, index, steps=steps, step_size=step_size,
-                        input_range=input_range, image_shape=shape, seed=seed + index,
-                        pre_activation=pre_activation, _step=step)
+        maximize_filter(
+            model,
+            path,
+            index,
+            steps=steps,
+            step_size=step_size,
+            input_range=input_range,
+            image_shape=shape,
+            seed=seed + index,
+            pre_activation=pre_activation,
+            _step=step,
+        )
         for index in indices
     ]
 
 
-def plot_filter_patterns(results: Sequence[FilterAscent], *, columns: int = 8,
-                         title: str | None = None, image_size: float = 1.4) -> Figure:
+def plot_filter_patterns(
+    results: Sequence[FilterAscent],
+    *,
+    columns: int = 8,
+    title: str | None = None,
+    image_size: float = 1.4,
+) -> Figure:
     """The patterns of `filter_patterns` in a grid, one axes per filter, titled by index."""
     if not results:
         raise ValueError("no filter patterns to plot")
     columns = min(columns, len(results))
     rows = math.ceil(len(results) / columns)
-    fig = new_figure(figsize=(image_size * columns, (image_size + 0.25) * rows + 0.3),
-                 layout="constrained")
+    fig = new_figure(
+        figsize=(image_size * columns, (image_size + 0.25) * rows + 0.3), layout="constrained"
+    )
     axes = fig.subplots(rows, columns, squeeze=False)
     for index, ax in enumerate(axes.ravel()):
         if index >= len(results):
             fig.delaxes(ax)
             continue
         pattern = results[index].pattern
-        ax.imshow(pattern[..., 0] if pattern.shape[-1] == 1 else pattern,
-                  cmap="gray" if pattern.shape[-1] == 1 else None)
+        ax.imshow(
+            pattern[..., 0] if pattern.shape[-1] == 1 else pattern,
+            cmap="gray" if pattern.shape[-1] == 1 else None,
+        )
         ax.set_title(f"filter {results[index].filter_index}", fontsize="small")
         ax.set_xticks([])
         ax.set_yticks([])
@@ -501,8 +536,14 @@ class GradCam:
         return np.clip(np.asarray(resized)[..., 0], 0.0, 1.0)
 
 
-def grad_cam(model, image, *, class_index: int | None = None, layer: str | None = None,
-             use_logits: bool = True) -> GradCam:
+def grad_cam(
+    model,
+    image,
+    *,
+    class_index: int | None = None,
+    layer: str | None = None,
+    use_logits: bool = True,
+) -> GradCam:
     """Grad-CAM (Selvaraju et al. 2017) of ``model`` for one image.
 
     The gradient of the class score with respect to the output maps of ``layer`` (default:
@@ -517,7 +558,7 @@ def grad_cam(model, image, *, class_index: int | None = None, layer: str | None 
     """
     import tensorflow as tf
 
-    from cnncourse.training import output_activation
+    from cnncourse.keras_graph import output_activation
 
     if layer is None:
         names = conv_layer_names(model)
@@ -536,12 +577,13 @@ def grad_cam(model, image, *, class_index: int | None = None, layer: str | None 
             raise TypeError(f"model {model.name!r} has several outputs; Grad-CAM needs one")
         maps = captured[path]
         if len(maps.shape) != 4:
-            raise ValueError(f"layer {path!r} output has shape {tuple(maps.shape)}: Grad-CAM "
-                             "needs a conv layer's (1, h, w, channels) maps")
+            raise ValueError(
+                f"layer {path!r} output has shape {tuple(maps.shape)}: Grad-CAM "
+                "needs a conv layer's (1, h, w, channels) maps"
+            )
         scores = tf.reshape(outputs, (-1,))
         if logits:
-            probabilities = (tf.nn.softmax(scores) if activation == "softmax"
-                             else tf.sigmoid(scores))
+            probabilities = tf.nn.softmax(scores) if activation == "softmax" else tf.sigmoid(scores)
         else:
             probabilities = scores
         single = scores.shape[0] == 1
@@ -562,9 +604,14 @@ def grad_cam(model, image, *, class_index: int | None = None, layer: str | None 
     cam = tf.nn.relu(tf.reduce_sum(maps[0] * weights, axis=-1)).numpy()
     peak = float(cam.max())
     heatmap = cam / peak if peak > 0 else np.zeros_like(cam)
-    return GradCam(heatmap=heatmap.astype(np.float32), class_index=int(class_index), layer=path,
-                   score=float(score), score_kind="logit" if logits else "output",
-                   probabilities=np.asarray(probabilities))
+    return GradCam(
+        heatmap=heatmap.astype(np.float32),
+        class_index=int(class_index),
+        layer=path,
+        score=float(score),
+        score_kind="logit" if logits else "output",
+        probabilities=np.asarray(probabilities),
+    )
 
 
 def overlay_heatmap(image, heatmap, *, alpha: float = 0.4, colormap: str = "jet") -> np.ndarray:
@@ -589,8 +636,14 @@ def overlay_heatmap(image, heatmap, *, alpha: float = 0.4, colormap: str = "jet"
     return np.clip(np.round(blended * 255.0), 0, 255).astype(np.uint8)
 
 
-def plot_grad_cam(image, cam: GradCam, *, class_names: Sequence[str] | None = None,
-                  alpha: float = 0.4, image_size: float = 2.6) -> Figure:
+def plot_grad_cam(
+    image,
+    cam: GradCam,
+    *,
+    class_names: Sequence[str] | None = None,
+    alpha: float = 0.4,
+    image_size: float = 2.6,
+) -> Figure:
     """Three panels: the image, the heatmap at the layer's resolution, and the overlay."""
     fig = new_figure(figsize=(3 * image_size, image_size + 0.5), layout="constrained")
     axes = fig.subplots(1, 3)

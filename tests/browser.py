@@ -56,10 +56,19 @@ def chromium(profile: Path, size: str = "1280,1024"):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 f"--user-data-dir={profile}", f"--window-size={size}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        f"--window-size={size}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
@@ -90,7 +99,8 @@ def wait_for_math(driver, timeout=30) -> None:
             "if (!document.querySelector('script[src*=\"mathjax\"]'))"
             " return document.readyState === 'complete';"
             "return window.MathJax && MathJax.startup && MathJax.startup.promise"
-            " ? MathJax.startup.promise.then(() => true) : false")
+            " ? MathJax.startup.promise.then(() => true) : false"
+        )
     )
 
 
@@ -164,11 +174,16 @@ def lost_markup(driver, expected_texts=()) -> list[str]:
     ``<KerasTensor>`` parsed as a tag), MyST markup in the prose, and each of
     ``expected_texts`` missing from the page's text."""
     unknown, prose, text = driver.execute_script(_MARKUP_SCRIPT)
-    problems = [f"{tag} was parsed as an element (unescaped text in an output?)"
-                for tag in sorted(set(unknown))]
+    problems = [
+        f"{tag} was parsed as an element (unescaped text in an output?)"
+        for tag in sorted(set(unknown))
+    ]
     problems += [f"literal {marker!r} in the text" for marker in LITERAL_MARKUP if marker in prose]
-    problems += [f"{snippet!r} is not in the page's text" for snippet in expected_texts
-                 if snippet not in text]
+    problems += [
+        f"{snippet!r} is not in the page's text"
+        for snippet in expected_texts
+        if snippet not in text
+    ]
     return problems
 
 
@@ -176,7 +191,8 @@ def broken_images(driver) -> list[str]:
     """The ``src`` of every image on the page that did not load (naturalWidth 0)."""
     return driver.execute_script(
         "return Array.from(document.querySelectorAll('img'))"
-        ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));")
+        ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));"
+    )
 
 
 class _TextOf(html.parser.HTMLParser):

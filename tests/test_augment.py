@@ -18,15 +18,21 @@ def test_the_cs577_pipeline_has_the_listed_layers_and_factors():
     settings = augment.CS577_SETTINGS
     pipeline = augment.cs577_augmentation()
     kinds = [type(layer) for layer in pipeline.layers]
-    assert kinds == [keras.layers.RandomRotation, keras.layers.RandomTranslation,
-                     keras.layers.RandomShear, keras.layers.RandomZoom, keras.layers.RandomFlip]
+    assert kinds == [
+        keras.layers.RandomRotation,
+        keras.layers.RandomTranslation,
+        keras.layers.RandomShear,
+        keras.layers.RandomZoom,
+        keras.layers.RandomFlip,
+    ]
     rotation, shift, shear, zoom, flip = pipeline.layers
     turn = settings["rotation_range"] / 360.0
     assert tuple(rotation.factor) == pytest.approx((-turn, turn))
     assert shift.height_factor == settings["height_shift_range"]
     assert shift.width_factor == settings["width_shift_range"]
-    assert tuple(shear.x_factor) == pytest.approx((-settings["shear_range"],
-                                                   settings["shear_range"]))
+    assert tuple(shear.x_factor) == pytest.approx(
+        (-settings["shear_range"], settings["shear_range"])
+    )
     assert tuple(shear.y_factor) == pytest.approx((0.0, 0.0))
     assert zoom.height_factor == zoom.width_factor == settings["zoom_range"]
     assert flip.mode == "horizontal"
@@ -41,8 +47,14 @@ def test_switched_off_settings_leave_their_layer_out():
     names = [type(layer).__name__ for layer in pipeline.layers]
     assert "RandomShear" not in names and "RandomFlip" not in names
     with pytest.raises(ValueError, match="switched off"):
-        augment.augmentation(rotation_degrees=0, width_shift=0, height_shift=0, shear=0, zoom=0,
-                             horizontal_flip=False)
+        augment.augmentation(
+            rotation_degrees=0,
+            width_shift=0,
+            height_shift=0,
+            shear=0,
+            zoom=0,
+            horizontal_flip=False,
+        )
     with pytest.raises(ValueError, match="zoom"):
         augment.augmentation(zoom=2.0)
 
@@ -68,8 +80,9 @@ def test_same_seed_same_augmentations_other_seed_others():
 
 
 def test_flip_only_gives_the_image_or_its_mirror():
-    pipeline = augment.augmentation(rotation_degrees=0, width_shift=0, height_shift=0, shear=0,
-                                    zoom=0, seed=2)
+    pipeline = augment.augmentation(
+        rotation_degrees=0, width_shift=0, height_shift=0, shear=0, zoom=0, seed=2
+    )
     versions = augment.augmented_examples(_image(), pipeline, count=12)
     image = _image()
     mirrored = image[:, ::-1]
@@ -81,8 +94,15 @@ def test_flip_only_gives_the_image_or_its_mirror():
 
 
 def test_rotation_only_keeps_the_centre_and_fills_from_the_edge():
-    pipeline = augment.augmentation(width_shift=0, height_shift=0, shear=0, zoom=0,
-                                    horizontal_flip=False, interpolation="nearest", seed=3)
+    pipeline = augment.augmentation(
+        width_shift=0,
+        height_shift=0,
+        shear=0,
+        zoom=0,
+        horizontal_flip=False,
+        interpolation="nearest",
+        seed=3,
+    )
     image = np.repeat(np.arange(10, 35, dtype=np.uint8)[:, None, None], 25, axis=1)  # a ramp
     image[12, 12] = 255
     versions = augment.augmented_examples(image, pipeline, count=6)

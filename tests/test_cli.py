@@ -22,8 +22,9 @@ def test_profile_marks_the_active_one(capsys, monkeypatch):
 
 
 def test_console_script_runs_as_a_module():
-    result = subprocess.run([sys.executable, "-m", "cnncourse", "--help"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "cnncourse", "--help"], capture_output=True, text=True
+    )
     assert result.returncode == 0
     for command in ("book", "models", "release", "grade", "feedback", "report", "validate"):
         assert command in result.stdout
@@ -48,9 +49,11 @@ def test_grade_passes_workers_scheduler_and_regrade_through(monkeypatch, tmp_pat
     assert main(["grade", str(tmp_path), "--workers", "3", "--regrade"]) == 0
     assert (calls[0]["workers"], calls[0]["scheduler"], calls[0]["regrade"]) == (3, None, True)
     assert main(["grade", str(tmp_path), "--scheduler", "tcp://10.0.0.1:8786"]) == 0
-    assert (calls[1]["workers"], calls[1]["scheduler"], calls[1]["regrade"]) == \
-        (None, "tcp://10.0.0.1:8786", False)
-
+    assert (calls[1]["workers"], calls[1]["scheduler"], calls[1]["regrade"]) == (
+        None,
+        "tcp://10.0.0.1:8786",
+        False,
+    )
 
 
 CHECK_ONLY = """\
@@ -68,8 +71,7 @@ sys.exit(code)
 
 
 def run_cli(*argv):
-    return subprocess.run([sys.executable, "-c", CHECK_ONLY, *argv], capture_output=True,
-                          text=True)
+    return subprocess.run([sys.executable, "-c", CHECK_ONLY, *argv], capture_output=True, text=True)
 
 
 def test_a_missing_notebook_is_reported_before_any_heavy_import(tmp_path):
@@ -89,8 +91,9 @@ def test_a_missing_submissions_folder_is_reported_before_any_heavy_import(tmp_pa
 
 
 def test_an_unknown_command_is_named_with_the_choices():
-    result = subprocess.run([sys.executable, "-m", "cnncourse", "nonsense"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "cnncourse", "nonsense"], capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "invalid choice: 'nonsense'" in result.stderr and "validate" in result.stderr
     assert "heavy: none" in run_cli("nonsense").stderr

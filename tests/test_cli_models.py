@@ -9,12 +9,25 @@ import pytest
 
 from cnncourse.cli import main
 
-PUBLISHED = {"hw9_q3": 665_317, "hw9_mlp": 563_082, "hw9_cnn": 1_341_226,
-             "project_cifar10": 592_169, "project_stl10": 38_124_937}
+PUBLISHED = {
+    "hw9_q3": 665_317,
+    "hw9_mlp": 563_082,
+    "hw9_cnn": 1_341_226,
+    "project_cifar10": 592_169,
+    "project_stl10": 38_124_937,
+}
 
 
-FIELDS = {"name", "description", "source", "input_shape", "total_params", "trainable_params",
-          "non_trainable_params", "published_total"}
+FIELDS = {
+    "name",
+    "description",
+    "source",
+    "input_shape",
+    "total_params",
+    "trainable_params",
+    "non_trainable_params",
+    "published_total",
+}
 
 
 def _json_rows(capsys, *names) -> dict:
@@ -34,8 +47,10 @@ def test_models_json_shows_the_published_totals(capsys):
         assert set(row) == FIELDS
         assert row["trainable_params"] + row["non_trainable_params"] == row["total_params"]
     assert rows["cs577_vgg16_frozen"]["published_total"] is None
-    assert rows["cs577_vgg16_frozen"]["trainable_params"] < \
-        rows["cs577_vgg16_finetune"]["trainable_params"]
+    assert (
+        rows["cs577_vgg16_frozen"]["trainable_params"]
+        < rows["cs577_vgg16_finetune"]["trainable_params"]
+    )
 
 
 @pytest.mark.slow
@@ -43,8 +58,16 @@ def test_models_json_lists_every_network(capsys):
     rows = _json_rows(capsys)
     assert len(rows) == 23
     assert {name: rows[name]["total_params"] for name in PUBLISHED} == PUBLISHED
-    assert [rows[f"transfer_efficientnetb{i}"]["input_shape"][0] for i in range(8)] == \
-        [224, 240, 260, 300, 380, 456, 528, 600]
+    assert [rows[f"transfer_efficientnetb{i}"]["input_shape"][0] for i in range(8)] == [
+        224,
+        240,
+        260,
+        300,
+        380,
+        456,
+        528,
+        600,
+    ]
 
 
 def test_models_table_for_some_names(capsys):
@@ -75,9 +98,15 @@ def test_an_unknown_name_is_a_clear_error(capsys):
 
 def test_the_command_prints_pure_json_on_stdout(repo):
     environment = dict(os.environ, CNNCOURSE_PROFILE="tiny")
-    result = subprocess.run([sys.executable, "-m", "cnncourse", "models", "--json", "hw9_cnn"],
-                            cwd=repo, env=environment, capture_output=True, text=True,
-                            timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "cnncourse", "models", "--json", "hw9_cnn"],
+        cwd=repo,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)
     assert row["total_params"] == 1_341_226

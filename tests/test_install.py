@@ -16,13 +16,25 @@ PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
 EXTRAS = PROJECT["optional-dependencies"]
 #: What a student's work imports: the package, data, models, the checks of the assignments'
 #: test cells, `cnncourse validate` (its comparison with the release and its run), the CLI.
-STUDENT_MODULES = ["cnncourse", "cnncourse.data", "cnncourse.models", "cnncourse.checks",
-                   "cnncourse.grading.validate", "cnncourse.grading.validate_run",
-                   "cnncourse.grading.validate_report", "cnncourse.grading.execute",
-                   "cnncourse.cli", "cnncourse.launch"]
+STUDENT_MODULES = [
+    "cnncourse",
+    "cnncourse.data",
+    "cnncourse.models",
+    "cnncourse.checks",
+    "cnncourse.grading.validate",
+    "cnncourse.grading.validate_run",
+    "cnncourse.grading.validate_report",
+    "cnncourse.grading.execute",
+    "cnncourse.cli",
+    "cnncourse.launch",
+]
 #: Import names of distributions that are not installed here (an extra left out).
-KNOWN_IMPORT_NAMES = {"jupyter-book": ["jupyter_book"], "django-static-mathjax": ["mathjax"],
-                      "psycopg": ["psycopg"], "pytest-xdist": ["xdist"]}
+KNOWN_IMPORT_NAMES = {
+    "jupyter-book": ["jupyter_book"],
+    "django-static-mathjax": ["mathjax"],
+    "psycopg": ["psycopg"],
+    "pytest-xdist": ["xdist"],
+}
 
 
 def name_of(requirement: str) -> str:
@@ -35,8 +47,11 @@ BASE = {name_of(requirement) for requirement in PROJECT["dependencies"]}
 
 def import_names(distribution: str) -> set[str]:
     """The top-level modules a distribution installs (its known names when it is absent)."""
-    found = {module for module, owners in importlib.metadata.packages_distributions().items()
-             if any(name_of(owner) == distribution for owner in owners)}
+    found = {
+        module
+        for module, owners in importlib.metadata.packages_distributions().items()
+        if any(name_of(owner) == distribution for owner in owners)
+    }
     return found or set(KNOWN_IMPORT_NAMES.get(distribution, [distribution.replace("-", "_")]))
 
 
@@ -70,8 +85,15 @@ def test_no_extra_package_is_also_a_base_dependency():
 
 
 def test_the_book_build_and_the_grader_cluster_are_not_in_the_base():
-    for name in ("jupyter-book", "django-static-mathjax", "distributed", "psycopg",
-                 "pytest", "selenium", "nbval"):
+    for name in (
+        "jupyter-book",
+        "django-static-mathjax",
+        "distributed",
+        "psycopg",
+        "pytest",
+        "selenium",
+        "nbval",
+    ):
         assert name not in BASE, f"{name} is a base dependency: a student installs it"
 
 
@@ -79,21 +101,25 @@ def test_student_code_paths_import_no_extra_package():
     modules = extra_only_modules()
     assert {"jupyter_book", "mathjax", "distributed", "psycopg", "pytest"} <= set(modules)
     release = REPO / "exercises" / "a1" / "a1_convolutions_and_parameters.ipynb"
-    code = "\n".join([
-        *(f"import {module}" for module in STUDENT_MODULES),
-        # validate's comparison with the release (nbgrader's checksums), nothing executed
-        "from cnncourse.grading.validate import check",
-        f"check({str(release)!r})",
-        "import json, sys",
-        f"wanted = set({sorted(modules)!r})",
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in wanted)))",
-    ])
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=REPO, timeout=300)
+    code = "\n".join(
+        [
+            *(f"import {module}" for module in STUDENT_MODULES),
+            # validate's comparison with the release (nbgrader's checksums), nothing executed
+            "from cnncourse.grading.validate import check",
+            f"check({str(release)!r})",
+            "import json, sys",
+            f"wanted = set({sorted(modules)!r})",
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in wanted)))",
+        ]
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     imported = json.loads(result.stdout.strip().splitlines()[-1])
     assert imported == [], "student code imports packages of extras: " + ", ".join(
-        f"{m} ([{modules[m.split('.')[0]]}])" for m in imported)
+        f"{m} ([{modules[m.split('.')[0]]}])" for m in imported
+    )
 
 
 def test_the_book_without_its_extra_names_the_extra(monkeypatch):
@@ -116,10 +142,18 @@ def test_cnncourse_book_without_its_extra_names_the_extra(tmp_path):
     # Hidden from this process and from the build's own subprocess (it inherits PYTHONPATH),
     # so nothing is built whether or not the check exists.
     (tmp_path / "sitecustomize.py").write_text("import sys\nsys.modules['jupyter_book'] = None\n")
-    code = ("import sys\nfrom cnncourse.cli import main\n"
-            f"sys.exit(main(['book', '--output', {str(tmp_path / '_build')!r}]))")
+    code = (
+        "import sys\nfrom cnncourse.cli import main\n"
+        f"sys.exit(main(['book', '--output', {str(tmp_path / '_build')!r}]))"
+    )
     env = dict(os.environ, PYTHONPATH=str(tmp_path))
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=tmp_path, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "cnncourse book needs the book extra: pip install 'cnncourse[book]'" in result.stderr

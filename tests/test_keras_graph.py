@@ -23,8 +23,15 @@ def test_graph_nodes_come_inputs_first_with_their_parents():
     position = {name: index for index, name in enumerate(names)}
     parents = {node.layer.name: [names[p] for p in node.parents] for node in nodes}
     assert names[0] == "x" and names[-1] == "out"
-    assert parents == {"x": [], "a": ["x"], "b": ["x"], "c": ["b"], "sum": ["a", "c"],
-                       "f": ["sum"], "out": ["f"]}
+    assert parents == {
+        "x": [],
+        "a": ["x"],
+        "b": ["x"],
+        "c": ["b"],
+        "sum": ["a", "c"],
+        "f": ["sum"],
+        "out": ["f"],
+    }
     for name, sources in parents.items():  # topological: every parent comes earlier
         assert all(position[source] < position[name] for source in sources)
     by_name = dict(zip(names, nodes))
@@ -38,8 +45,10 @@ def _model_output(nodes):
 
 
 def test_a_sequential_model_is_read_through_its_graph_and_an_unbuilt_one_is_refused():
-    model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3, name="d1"),
-                              layers.Dense(2, name="d2")], name="seq")
+    model = keras.Sequential(
+        [keras.Input(shape=(4,)), layers.Dense(3, name="d1"), layers.Dense(2, name="d2")],
+        name="seq",
+    )
     nodes = keras_graph.graph_nodes(model)
     assert [type(node.layer).__name__ for node in nodes] == ["InputLayer", "Dense", "Dense"]
     assert [node.parents for node in nodes] == [(), (0,), (1,)]
@@ -81,8 +90,9 @@ def test_a_layer_reused_in_a_second_model_belongs_to_each_graph_once():
 
 def _nested():
     inner_inputs = keras.Input(shape=(6, 6, 3))
-    inner = keras.Model(inner_inputs, layers.Conv2D(4, 3, name="inner_conv")(inner_inputs),
-                        name="inner")
+    inner = keras.Model(
+        inner_inputs, layers.Conv2D(4, 3, name="inner_conv")(inner_inputs), name="inner"
+    )
     augment = keras.Sequential([layers.RandomFlip("horizontal", name="flip")], name="augment")
     inputs = keras.Input(shape=(6, 6, 3), name="image")
     x = inner(augment(inputs))
@@ -96,8 +106,12 @@ def test_nested_models_are_walked_and_their_layers_listed_in_running_order():
     assert walked[0] == "outer"
     assert walked.index("inner") < walked.index("inner_conv")
     assert walked.index("augment") < walked.index("flip") < walked.index("inner")
-    assert [layer.name for layer in keras_graph.children(model)] == ["augment", "inner", "gap",
-                                                                      "out"]
+    assert [layer.name for layer in keras_graph.children(model)] == [
+        "augment",
+        "inner",
+        "gap",
+        "out",
+    ]
     assert keras_graph.is_container(inner) and keras_graph.is_container(model.layers[1])
     assert not keras_graph.is_container(model.get_layer("out"))
 
@@ -106,8 +120,9 @@ def test_param_counts_split_trainable_and_frozen_weights():
     model, inner = _nested()
     inner.trainable = False
     counts = keras_graph.param_counts(model)
-    assert counts == keras_graph.ParamCounts(total=model.count_params(), trainable=10,
-                                             non_trainable=inner.count_params())
+    assert counts == keras_graph.ParamCounts(
+        total=model.count_params(), trainable=10, non_trainable=inner.count_params()
+    )
     assert keras_graph.weights_size(inner.weights) == 3 * 3 * 3 * 4 + 4
     bn = layers.BatchNormalization()
     bn.build((None, 5))
@@ -118,8 +133,10 @@ def test_activation_names_from_configs_and_functions():
     assert keras_graph.activation_name(None) == "linear"
     assert keras_graph.activation_name("relu") == "relu"
     assert keras_graph.activation_name(keras.activations.softmax) == "softmax"
-    assert keras_graph.activation_name(
-        {"class_name": "function", "config": {"name": "tanh"}}) == "tanh"
+    assert (
+        keras_graph.activation_name({"class_name": "function", "config": {"name": "tanh"}})
+        == "tanh"
+    )
     dense = layers.Dense(2, activation="sigmoid")
     assert keras_graph.activation_name(dense.get_config()["activation"]) == "sigmoid"
     assert keras_graph.activation_name(dense.activation) == "sigmoid"
@@ -138,6 +155,7 @@ def test_run_graph_calls_every_layer_through_the_given_function():
         def call(*args, **kwargs):
             called.append(layer.name)
             return layer(*args, **kwargs)
+
         return call
 
     import numpy as np

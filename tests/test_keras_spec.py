@@ -15,25 +15,44 @@ def _spec(layer, shape=(8, 8, 3)):
     return keras_spec.layer_spec(layer, tuple(outputs.shape[1:]))
 
 
-@pytest.mark.parametrize(("layer", "expected"), [
-    (layers.Conv2D(4, (3, 5), strides=2, padding="same", activation="relu", name="c"),
-     spec.Conv2D(name="c", filters=4, kernel_size=(3, 5), strides=(2, 2), padding="same",
-                 activation="relu")),
-    (layers.Conv2D(4, 3, use_bias=False, name="c"),
-     spec.Conv2D(name="c", filters=4, kernel_size=3, use_bias=False)),
-    (layers.MaxPooling2D(3, strides=1, name="p"),
-     spec.MaxPooling2D(name="p", pool_size=3, strides=1)),
-    (layers.AveragePooling2D(2, name="p", padding="same"),
-     spec.AveragePooling2D(name="p", padding="same")),
-    (layers.GlobalAveragePooling2D(name="g"), spec.GlobalAveragePooling2D(name="g")),
-    (layers.GlobalMaxPooling2D(name="g"), spec.GlobalMaxPooling2D(name="g")),
-    (layers.Flatten(name="f"), spec.Flatten(name="f")),
-    (layers.Dropout(0.25, name="d"), spec.Dropout(name="d", rate=0.25)),
-    (layers.BatchNormalization(scale=False, name="bn"),
-     spec.BatchNormalization(name="bn", scale=False)),
-    (layers.Activation("tanh", name="a"), spec.Activation(name="a", activation="tanh")),
-    (layers.Dense(5, name="d"), spec.Dense(name="d", units=5)),  # linear: activation None
-])
+@pytest.mark.parametrize(
+    ("layer", "expected"),
+    [
+        (
+            layers.Conv2D(4, (3, 5), strides=2, padding="same", activation="relu", name="c"),
+            spec.Conv2D(
+                name="c",
+                filters=4,
+                kernel_size=(3, 5),
+                strides=(2, 2),
+                padding="same",
+                activation="relu",
+            ),
+        ),
+        (
+            layers.Conv2D(4, 3, use_bias=False, name="c"),
+            spec.Conv2D(name="c", filters=4, kernel_size=3, use_bias=False),
+        ),
+        (
+            layers.MaxPooling2D(3, strides=1, name="p"),
+            spec.MaxPooling2D(name="p", pool_size=3, strides=1),
+        ),
+        (
+            layers.AveragePooling2D(2, name="p", padding="same"),
+            spec.AveragePooling2D(name="p", padding="same"),
+        ),
+        (layers.GlobalAveragePooling2D(name="g"), spec.GlobalAveragePooling2D(name="g")),
+        (layers.GlobalMaxPooling2D(name="g"), spec.GlobalMaxPooling2D(name="g")),
+        (layers.Flatten(name="f"), spec.Flatten(name="f")),
+        (layers.Dropout(0.25, name="d"), spec.Dropout(name="d", rate=0.25)),
+        (
+            layers.BatchNormalization(scale=False, name="bn"),
+            spec.BatchNormalization(name="bn", scale=False),
+        ),
+        (layers.Activation("tanh", name="a"), spec.Activation(name="a", activation="tanh")),
+        (layers.Dense(5, name="d"), spec.Dense(name="d", units=5)),  # linear: activation None
+    ],
+)
 def test_each_layer_kind_maps_to_its_spec(layer, expected):
     assert _spec(layer) == expected
 
@@ -65,9 +84,14 @@ def test_what_the_specs_cannot_say_becomes_a_block_with_keras_counts():
 
 def _reference_models():
     return [
-        models.project_cifar10(), models.project_stl10(), models.hw9_q3(), models.hw9_mlp(),
-        models.hw9_cnn(), models.cs577_cifar_basic((8, 16, 32)),
-        models.cs577_inception((8, 16, 32), 4), models.cs577_residual((8, 8, 16)),
+        models.project_cifar10(),
+        models.project_stl10(),
+        models.hw9_q3(),
+        models.hw9_mlp(),
+        models.hw9_cnn(),
+        models.cs577_cifar_basic((8, 16, 32)),
+        models.cs577_inception((8, 16, 32), 4),
+        models.cs577_residual((8, 8, 16)),
         transfer.add_head(pretrained.small_vgg_base((32, 32, 3)), hidden=8, dropout=0.1),
     ]
 
@@ -80,8 +104,10 @@ def test_a_model_read_for_a_check_equals_the_same_model_read_by_from_keras():
         assert network.layers == tuple(layer.spec for layer in graph.layers), model.name
         assert graph.output == len(graph.layers) - 1, model.name
         assert graph.total_params == model.count_params(), model.name
-        nested += any(isinstance(layer, spec.Block) and "Functional" in layer.label
-                      for layer in network.layers)
+        nested += any(
+            isinstance(layer, spec.Block) and "Functional" in layer.label
+            for layer in network.layers
+        )
     assert nested >= 1  # a nested transfer model is among them
 
 
@@ -100,12 +126,15 @@ def test_branches_are_named_in_inputs_and_a_chain_has_none():
 
 
 def test_to_keras_then_from_keras_gives_the_spec_back():
-    network = spec.Network("round", (
-        spec.Input(name="x", shape=(6, 6, 2)),
-        spec.Conv2D(name="c", filters=3, kernel_size=3, padding="same", activation="relu"),
-        spec.Conv2D(name="d", filters=3, kernel_size=1, inputs=("x",)),
-        spec.Add(name="s", inputs=("c", "d")),
-        spec.Flatten(name="f"),
-        spec.Dense(name="o", units=2, activation="softmax"),
-    ))
+    network = spec.Network(
+        "round",
+        (
+            spec.Input(name="x", shape=(6, 6, 2)),
+            spec.Conv2D(name="c", filters=3, kernel_size=3, padding="same", activation="relu"),
+            spec.Conv2D(name="d", filters=3, kernel_size=1, inputs=("x",)),
+            spec.Add(name="s", inputs=("c", "d")),
+            spec.Flatten(name="f"),
+            spec.Dense(name="o", units=2, activation="softmax"),
+        ),
+    )
     assert keras_spec.from_keras(keras_spec.to_keras(network)).layers == network.layers

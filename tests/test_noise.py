@@ -10,8 +10,9 @@ def test_standard_errors_and_the_images_a_target_needs():
     assert noise.standard_error(0.5, 100) == pytest.approx(0.05)
     assert noise.worst_case_standard_error(400) == pytest.approx(0.025)
     count = noise.images_for_standard_error(0.03)
-    assert noise.worst_case_standard_error(count) <= 0.03 < noise.worst_case_standard_error(
-        count - 1)
+    assert (
+        noise.worst_case_standard_error(count) <= 0.03 < noise.worst_case_standard_error(count - 1)
+    )
     with pytest.raises(ValueError, match="count=0"):
         noise.standard_error(0.5, 0)
     with pytest.raises(ValueError, match="1.5"):

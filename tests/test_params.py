@@ -13,28 +13,40 @@ from cnncourse import params, spec
 
 def hw9_q3_spec(second_kernel=5) -> spec.Network:
     """HW9 Q3.2 written as a spec (the Flatten Keras needs before the dense layer included)."""
-    return spec.Network("hw9_q3", (
-        spec.Input(shape=(64, 64, 3)),
-        spec.Conv2D(name="conv1", filters=16, kernel_size=3, padding="same", activation="relu"),
-        spec.Conv2D(name="conv2", filters=32, kernel_size=second_kernel, padding="same",
-                    activation="relu"),
-        spec.MaxPooling2D(name="pool", pool_size=3, strides=2),
-        spec.Conv2D(name="conv3", filters=128, kernel_size=3, padding="same"),
-        spec.Flatten(name="flatten"),
-        spec.Dense(name="dense", units=5),
-    ))
+    return spec.Network(
+        "hw9_q3",
+        (
+            spec.Input(shape=(64, 64, 3)),
+            spec.Conv2D(name="conv1", filters=16, kernel_size=3, padding="same", activation="relu"),
+            spec.Conv2D(
+                name="conv2",
+                filters=32,
+                kernel_size=second_kernel,
+                padding="same",
+                activation="relu",
+            ),
+            spec.MaxPooling2D(name="pool", pool_size=3, strides=2),
+            spec.Conv2D(name="conv3", filters=128, kernel_size=3, padding="same"),
+            spec.Flatten(name="flatten"),
+            spec.Dense(name="dense", units=5),
+        ),
+    )
 
 
 # --- output sizes -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("n, kernel, stride, padding, expected", [
-    (64, 3, 2, "valid", 31),   # HW9 Q3's pool: floor((64-3)/2)+1
-    (64, 3, 1, "same", 64),
-    (31, 2, 2, "same", 16),    # ceil(31/2)
-    (31, 2, 2, "valid", 15),
-    (5, 5, 1, "valid", 1),
-    (7, 1, 3, "valid", 3),
-])
+
+@pytest.mark.parametrize(
+    "n, kernel, stride, padding, expected",
+    [
+        (64, 3, 2, "valid", 31),  # HW9 Q3's pool: floor((64-3)/2)+1
+        (64, 3, 1, "same", 64),
+        (31, 2, 2, "same", 16),  # ceil(31/2)
+        (31, 2, 2, "valid", 15),
+        (5, 5, 1, "valid", 1),
+        (7, 1, 3, "valid", 3),
+    ],
+)
 def test_output_size_follows_the_keras_rule(n, kernel, stride, padding, expected):
     assert params.output_size(n, kernel, stride, padding) == expected
 
@@ -43,19 +55,23 @@ def test_output_size_of_an_unknown_size_is_unknown():
     assert params.output_size(None, 3, 2, "valid") is None
 
 
-@pytest.mark.parametrize("n, kernel, stride, padding, words", [
-    (4, 5, 1, "valid", "does not fit"),
-    (0, 3, 1, "same", "at least 1"),
-    (-3, 3, 1, "valid", "at least 1"),
-    (8, 3, 0, "valid", "stride"),
-    (8, 3, 1, "full", "padding"),
-])
+@pytest.mark.parametrize(
+    "n, kernel, stride, padding, words",
+    [
+        (4, 5, 1, "valid", "does not fit"),
+        (0, 3, 1, "same", "at least 1"),
+        (-3, 3, 1, "valid", "at least 1"),
+        (8, 3, 0, "valid", "stride"),
+        (8, 3, 1, "full", "padding"),
+    ],
+)
 def test_output_size_rejects_impossible_windows(n, kernel, stride, padding, words):
     with pytest.raises(ValueError, match=words):
         params.output_size(n, kernel, stride, padding)
 
 
 # --- the HW9 Q3 network ----------------------------------------------------------------------
+
 
 def test_hw9_q3_counts_per_layer_and_total():
     counts = {c.name: c.params for c in params.count(hw9_q3_spec())}
@@ -69,13 +85,13 @@ def test_hw9_q3_counts_per_layer_and_total():
 
 def test_hw9_q3_explanations_contain_the_numbers():
     by_name = {c.name: c for c in params.count(hw9_q3_spec())}
-    assert by_name["conv2"].explanation == \
-        "5x5 kernel x 16 input channels x 32 filters + 32 biases = 12,832"
-    assert by_name["dense"].explanation == \
-        "Dense: 123,008 inputs x 5 units + 5 biases = 615,045"
+    assert (
+        by_name["conv2"].explanation
+        == "5x5 kernel x 16 input channels x 32 filters + 32 biases = 12,832"
+    )
+    assert by_name["dense"].explanation == "Dense: 123,008 inputs x 5 units + 5 biases = 615,045"
     assert "'same' padding, stride 1: 64x64 stays 64x64" in by_name["conv1"].shape_explanation
-    assert "'valid' 3x3 pool, stride 2: floor((64-3)/2)+1 = 31" in \
-        by_name["pool"].shape_explanation
+    assert "'valid' 3x3 pool, stride 2: floor((64-3)/2)+1 = 31" in by_name["pool"].shape_explanation
     assert by_name["flatten"].shape_explanation == "31x31x128 = 123,008 values"
     text = params.explain(hw9_q3_spec())
     assert "Total params: 665,317 (trainable 665,317, non-trainable 0)" in text
@@ -98,9 +114,14 @@ def test_output_shapes_propagate():
 
 
 def test_batch_normalization_splits_trainable_and_non_trainable():
-    net = spec.Network("bn", (spec.Input(shape=(8, 8, 6)),
-                              spec.BatchNormalization(name="bn"),
-                              spec.BatchNormalization(name="bn_shift_only", scale=False)))
+    net = spec.Network(
+        "bn",
+        (
+            spec.Input(shape=(8, 8, 6)),
+            spec.BatchNormalization(name="bn"),
+            spec.BatchNormalization(name="bn_shift_only", scale=False),
+        ),
+    )
     bn, shift_only = params.count(net)[1:]
     assert (bn.trainable, bn.non_trainable) == (12, 12)
     assert (shift_only.trainable, shift_only.non_trainable) == (6, 12)
@@ -110,15 +131,24 @@ def test_batch_normalization_splits_trainable_and_non_trainable():
 
 
 def test_blocks_count_as_given_and_frozen_blocks_do_not_train():
-    net = spec.Network("blocks", (
-        spec.Input(shape=(32, 32, 3)),
-        spec.Block(name="base", label="vgg16", params=1000, output_shape=(1, 1, 512),
-                   trainable=False),
-        spec.Block(name="partly", label="mixed", params=300, non_trainable_params=100,
-                   output_shape=(1, 1, 512)),
-        spec.Flatten(),
-        spec.Dense(units=2),
-    ))
+    net = spec.Network(
+        "blocks",
+        (
+            spec.Input(shape=(32, 32, 3)),
+            spec.Block(
+                name="base", label="vgg16", params=1000, output_shape=(1, 1, 512), trainable=False
+            ),
+            spec.Block(
+                name="partly",
+                label="mixed",
+                params=300,
+                non_trainable_params=100,
+                output_shape=(1, 1, 512),
+            ),
+            spec.Flatten(),
+            spec.Dense(units=2),
+        ),
+    )
     base, partly = params.count(net)[1:3]
     assert (base.trainable, base.non_trainable) == (0, 1000)
     assert (partly.trainable, partly.non_trainable) == (200, 100)
@@ -126,24 +156,33 @@ def test_blocks_count_as_given_and_frozen_blocks_do_not_train():
 
 
 def test_without_a_bias_there_are_no_biases():
-    net = spec.Network("nobias", (spec.Input(shape=(10, 10, 4)),
-                                  spec.Conv2D(filters=8, kernel_size=3, use_bias=False),
-                                  spec.Flatten(), spec.Dense(units=3, use_bias=False)))
+    net = spec.Network(
+        "nobias",
+        (
+            spec.Input(shape=(10, 10, 4)),
+            spec.Conv2D(filters=8, kernel_size=3, use_bias=False),
+            spec.Flatten(),
+            spec.Dense(units=3, use_bias=False),
+        ),
+    )
     conv, _, dense = params.count(net)[1:]
     assert conv.params == 3 * 3 * 4 * 8 and "no biases" in conv.explanation
     assert dense.params == 8 * 8 * 8 * 3
 
 
 def test_branches_concatenate_and_add():
-    net = spec.Network("branches", (
-        spec.Input(name="x", shape=(16, 16, 3)),
-        spec.Conv2D(name="a", filters=4, kernel_size=1, inputs=("x",)),
-        spec.Conv2D(name="b", filters=6, kernel_size=3, padding="same", inputs=("x",)),
-        spec.MaxPooling2D(name="c", pool_size=2, strides=1, padding="same", inputs=("x",)),
-        spec.Concatenate(name="cat", inputs=("a", "b", "c")),
-        spec.Conv2D(name="d", filters=13, kernel_size=1, inputs=("x",)),
-        spec.Add(name="sum", inputs=("cat", "d")),
-    ))
+    net = spec.Network(
+        "branches",
+        (
+            spec.Input(name="x", shape=(16, 16, 3)),
+            spec.Conv2D(name="a", filters=4, kernel_size=1, inputs=("x",)),
+            spec.Conv2D(name="b", filters=6, kernel_size=3, padding="same", inputs=("x",)),
+            spec.MaxPooling2D(name="c", pool_size=2, strides=1, padding="same", inputs=("x",)),
+            spec.Concatenate(name="cat", inputs=("a", "b", "c")),
+            spec.Conv2D(name="d", filters=13, kernel_size=1, inputs=("x",)),
+            spec.Add(name="sum", inputs=("cat", "d")),
+        ),
+    )
     counts = {c.name: c for c in params.count(net)}
     assert counts["cat"].output_shape == (16, 16, 13)
     assert "4 + 6 + 3 = 13" in counts["cat"].shape_explanation
@@ -152,26 +191,48 @@ def test_branches_concatenate_and_add():
 
 # --- errors name the layer -------------------------------------------------------------------
 
-@pytest.mark.parametrize("layers, words", [
-    ((spec.Input(shape=(-4, 8, 3)),), "positive"),
-    ((spec.Input(shape=(8, 8, 3)), spec.Dense(name="head", units=10)), "'head'.*Flatten"),
-    ((spec.Input(shape=(8, 8, 3)), spec.Conv2D(name="big", filters=2, kernel_size=9)),
-     "'big'.*does not fit"),
-    ((spec.Input(name="x", shape=(8, 8, 3)),
-      spec.Conv2D(name="a", filters=2, kernel_size=3, inputs=("x",)),
-      spec.Conv2D(name="b", filters=2, kernel_size=3, padding="same", inputs=("x",)),
-      spec.Add(name="join", inputs=("a", "b"))), "'join'.*same shape.*6x6x2, 8x8x2"),
-    ((spec.Input(name="x", shape=(8, 8, 3)),
-      spec.Conv2D(name="a", filters=2, kernel_size=3, inputs=("x",)),
-      spec.Concatenate(name="cat", inputs=("a", "x"))), "'cat'.*differ"),
-    ((spec.Input(shape=(8, 8, 3)), spec.Conv2D(name="c", filters=2, inputs=("nowhere",))),
-     "'c'.*'nowhere' is no layer"),
-    ((spec.Input(shape=(8, 8, 3)), spec.Flatten(), spec.Conv2D(name="late", filters=2)),
-     "'late'.*image input"),
-    ((spec.Input(shape=(None, None, 3)), spec.Flatten(), spec.Dense(name="d", units=2)),
-     "'d'.*unknown"),
-    ((spec.Input(shape=(8, 8, 3)), spec.Dropout(name="drop", rate=1.5)), "'drop'.*rate"),
-])
+
+@pytest.mark.parametrize(
+    "layers, words",
+    [
+        ((spec.Input(shape=(-4, 8, 3)),), "positive"),
+        ((spec.Input(shape=(8, 8, 3)), spec.Dense(name="head", units=10)), "'head'.*Flatten"),
+        (
+            (spec.Input(shape=(8, 8, 3)), spec.Conv2D(name="big", filters=2, kernel_size=9)),
+            "'big'.*does not fit",
+        ),
+        (
+            (
+                spec.Input(name="x", shape=(8, 8, 3)),
+                spec.Conv2D(name="a", filters=2, kernel_size=3, inputs=("x",)),
+                spec.Conv2D(name="b", filters=2, kernel_size=3, padding="same", inputs=("x",)),
+                spec.Add(name="join", inputs=("a", "b")),
+            ),
+            "'join'.*same shape.*6x6x2, 8x8x2",
+        ),
+        (
+            (
+                spec.Input(name="x", shape=(8, 8, 3)),
+                spec.Conv2D(name="a", filters=2, kernel_size=3, inputs=("x",)),
+                spec.Concatenate(name="cat", inputs=("a", "x")),
+            ),
+            "'cat'.*differ",
+        ),
+        (
+            (spec.Input(shape=(8, 8, 3)), spec.Conv2D(name="c", filters=2, inputs=("nowhere",))),
+            "'c'.*'nowhere' is no layer",
+        ),
+        (
+            (spec.Input(shape=(8, 8, 3)), spec.Flatten(), spec.Conv2D(name="late", filters=2)),
+            "'late'.*image input",
+        ),
+        (
+            (spec.Input(shape=(None, None, 3)), spec.Flatten(), spec.Dense(name="d", units=2)),
+            "'d'.*unknown",
+        ),
+        ((spec.Input(shape=(8, 8, 3)), spec.Dropout(name="drop", rate=1.5)), "'drop'.*rate"),
+    ],
+)
 def test_impossible_specs_raise_a_clear_error(layers, words):
     with pytest.raises(params.SpecError, match=words):
         params.count(spec.Network("bad", layers))
@@ -184,9 +245,15 @@ def test_duplicate_layer_names_are_refused():
 
 
 def test_size_agnostic_conv_base_counts_without_sizes():
-    net = spec.Network("agnostic", (spec.Input(shape=(None, None, 3)),
-                                    spec.Conv2D(filters=8, kernel_size=3, padding="same"),
-                                    spec.GlobalAveragePooling2D(), spec.Dense(units=2)))
+    net = spec.Network(
+        "agnostic",
+        (
+            spec.Input(shape=(None, None, 3)),
+            spec.Conv2D(filters=8, kernel_size=3, padding="same"),
+            spec.GlobalAveragePooling2D(),
+            spec.Dense(units=2),
+        ),
+    )
     counts = params.count(net)
     assert counts[1].output_shape == (None, None, 8)
     assert params.total(net) == 3 * 3 * 3 * 8 + 8 + 8 * 2 + 2
@@ -194,24 +261,37 @@ def test_size_agnostic_conv_base_counts_without_sizes():
 
 # --- agreement with Keras on random networks --------------------------------------------------
 
+
 def _random_image_layer(rng, index: int, names: list[str]):
     kind = rng.choice(["conv", "conv", "pool", "bn", "dropout", "activation", "concat", "add"])
     name = f"l{index}"
     padding = str(rng.choice(["valid", "same"]))
     if kind == "conv":
-        return [spec.Conv2D(name=name, filters=int(rng.integers(1, 9)),
-                            kernel_size=(int(rng.integers(1, 4)), int(rng.integers(1, 4))),
-                            strides=(int(rng.integers(1, 3)), int(rng.integers(1, 3))),
-                            padding=padding, activation=str(rng.choice(["relu", "linear"])),
-                            use_bias=bool(rng.integers(0, 2)))]
+        return [
+            spec.Conv2D(
+                name=name,
+                filters=int(rng.integers(1, 9)),
+                kernel_size=(int(rng.integers(1, 4)), int(rng.integers(1, 4))),
+                strides=(int(rng.integers(1, 3)), int(rng.integers(1, 3))),
+                padding=padding,
+                activation=str(rng.choice(["relu", "linear"])),
+                use_bias=bool(rng.integers(0, 2)),
+            )
+        ]
     if kind == "pool":
         kind_class = spec.MaxPooling2D if rng.integers(0, 2) else spec.AveragePooling2D
         strides = None if rng.integers(0, 2) else int(rng.integers(1, 3))
-        return [kind_class(name=name, pool_size=int(rng.integers(1, 4)), strides=strides,
-                           padding=padding)]
+        return [
+            kind_class(
+                name=name, pool_size=int(rng.integers(1, 4)), strides=strides, padding=padding
+            )
+        ]
     if kind == "bn":
-        return [spec.BatchNormalization(name=name, center=bool(rng.integers(0, 2)),
-                                        scale=bool(rng.integers(0, 2)))]
+        return [
+            spec.BatchNormalization(
+                name=name, center=bool(rng.integers(0, 2)), scale=bool(rng.integers(0, 2))
+            )
+        ]
     if kind == "dropout":
         return [spec.Dropout(name=name, rate=float(rng.uniform(0, 0.9)))]
     if kind == "activation":
@@ -219,24 +299,47 @@ def _random_image_layer(rng, index: int, names: list[str]):
     source = names[-1]
     stride = int(rng.integers(1, 3))
     if kind == "concat":
-        branches = [spec.Conv2D(name=f"{name}_b{b}", filters=int(rng.integers(1, 6)),
-                                kernel_size=int(rng.integers(1, 4)), strides=stride,
-                                padding="same", inputs=(source,)) for b in range(3)]
-        branches.append(spec.MaxPooling2D(name=f"{name}_pool", pool_size=2, strides=stride,
-                                          padding="same", inputs=(source,)))
+        branches = [
+            spec.Conv2D(
+                name=f"{name}_b{b}",
+                filters=int(rng.integers(1, 6)),
+                kernel_size=int(rng.integers(1, 4)),
+                strides=stride,
+                padding="same",
+                inputs=(source,),
+            )
+            for b in range(3)
+        ]
+        branches.append(
+            spec.MaxPooling2D(
+                name=f"{name}_pool", pool_size=2, strides=stride, padding="same", inputs=(source,)
+            )
+        )
         return branches + [spec.Concatenate(name=name, inputs=tuple(b.name for b in branches))]
     filters = int(rng.integers(1, 6))
-    branches = [spec.Conv2D(name=f"{name}_b{b}", filters=filters,
-                            kernel_size=int(rng.integers(1, 4)), strides=stride,
-                            padding="same", inputs=(source,)) for b in range(2)]
+    branches = [
+        spec.Conv2D(
+            name=f"{name}_b{b}",
+            filters=filters,
+            kernel_size=int(rng.integers(1, 4)),
+            strides=stride,
+            padding="same",
+            inputs=(source,),
+        )
+        for b in range(2)
+    ]
     return branches + [spec.Add(name=name, inputs=(f"{name}_b0", f"{name}_b1"))]
 
 
 def random_network(seed: int) -> spec.Network:
     """A random valid conv/pool/BN/dropout/branch stack with a dense head."""
     rng = np.random.default_rng(seed)
-    layers = [spec.Input(name="image", shape=(int(rng.integers(6, 40)), int(rng.integers(6, 40)),
-                                                int(rng.integers(1, 5))))]
+    layers = [
+        spec.Input(
+            name="image",
+            shape=(int(rng.integers(6, 40)), int(rng.integers(6, 40)), int(rng.integers(1, 5))),
+        )
+    ]
     index = 0
     for _ in range(int(rng.integers(2, 8))):
         for _attempt in range(10):
@@ -249,11 +352,13 @@ def random_network(seed: int) -> spec.Network:
             layers += candidate
             break
     head = [spec.Flatten, spec.GlobalAveragePooling2D, spec.GlobalMaxPooling2D][
-        int(rng.integers(0, 3))]
+        int(rng.integers(0, 3))
+    ]
     layers.append(head(name="head"))
     for extra in range(int(rng.integers(0, 3))):
-        layers.append(spec.Dense(name=f"dense{extra}", units=int(rng.integers(1, 20)),
-                                 activation="relu"))
+        layers.append(
+            spec.Dense(name=f"dense{extra}", units=int(rng.integers(1, 20)), activation="relu")
+        )
         if rng.integers(0, 2):
             layers.append(spec.BatchNormalization(name=f"dense_bn{extra}"))
         if rng.integers(0, 2):
@@ -286,8 +391,21 @@ def test_counts_and_shapes_equal_keras_on_random_networks(seed):
 
 def test_random_networks_use_every_kind_of_layer():
     kinds = {layer.kind for seed in range(30) for layer in random_network(seed).layers}
-    assert {"Conv2D", "MaxPooling2D", "AveragePooling2D", "BatchNormalization", "Dropout",
-            "Concatenate", "Add", "Flatten", "Dense"} <= kinds
-    paddings = {layer.padding for seed in range(30) for layer in random_network(seed).layers
-                if isinstance(layer, spec.Conv2D)}
+    assert {
+        "Conv2D",
+        "MaxPooling2D",
+        "AveragePooling2D",
+        "BatchNormalization",
+        "Dropout",
+        "Concatenate",
+        "Add",
+        "Flatten",
+        "Dense",
+    } <= kinds
+    paddings = {
+        layer.padding
+        for seed in range(30)
+        for layer in random_network(seed).layers
+        if isinstance(layer, spec.Conv2D)
+    }
     assert paddings == {"valid", "same"}

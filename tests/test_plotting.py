@@ -14,8 +14,12 @@ from matplotlib.patches import Rectangle
 from cnncourse import plotting
 from cnncourse.training import TrainingRun
 
-HISTORY_A = {"accuracy": [0.5, 0.6, 0.7], "val_accuracy": [0.4, 0.5, 0.55],
-             "loss": [1.0, 0.8, 0.6], "val_loss": [1.1, 0.9, 0.85]}
+HISTORY_A = {
+    "accuracy": [0.5, 0.6, 0.7],
+    "val_accuracy": [0.4, 0.5, 0.55],
+    "loss": [1.0, 0.8, 0.6],
+    "val_loss": [1.1, 0.9, 0.85],
+}
 HISTORY_B = {"accuracy": [0.6, 0.8], "loss": [0.9, 0.5]}
 
 
@@ -38,8 +42,7 @@ def test_curves_have_one_panel_per_metric_and_train_and_validation_lines():
     # the two runs get different colours, explained by one legend outside the panels
     assert accuracy.get_lines()[0].get_color() != accuracy.get_lines()[2].get_color()
     assert len(fig.legends) == 1
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["a", "b", "train",
-                                                                  "validation"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["a", "b", "train", "validation"]
 
 
 def test_curves_accept_a_single_run_and_a_list():
@@ -75,8 +78,9 @@ def test_image_grid_shows_one_axes_per_image_titled_with_class_names():
     predictions = labels.copy()
     predictions[3] = 2
     names = ["cat", "dog", "frog"]
-    fig = plotting.plot_images(images, labels, class_names=names, predictions=predictions,
-                               columns=4)
+    fig = plotting.plot_images(
+        images, labels, class_names=names, predictions=predictions, columns=4
+    )
     assert len(fig.axes) == 10
     assert all(len(ax.get_images()) == 1 for ax in fig.axes)
     assert fig.axes[1].get_title() == "dog / dog"
@@ -107,20 +111,26 @@ def test_image_grid_refuses_floats_outside_zero_one():
 
 
 def _grid_table():
-    return pd.DataFrame({"learning_rate": [1e-3, 1e-4, 1e-3, 1e-4],
-                         "units": [32, 32, 64, 64],
-                         "val_accuracy": [0.70, 0.72, 0.69, 0.71],
-                         "accuracy": [0.90, 0.95, 0.99, 0.93]})
+    return pd.DataFrame(
+        {
+            "learning_rate": [1e-3, 1e-4, 1e-3, 1e-4],
+            "units": [32, 32, 64, 64],
+            "val_accuracy": [0.70, 0.72, 0.69, 0.71],
+            "accuracy": [0.90, 0.95, 0.99, 0.93],
+        }
+    )
 
 
 def _bars(ax):
-    return [patch for container in ax.containers for patch in container
-            if isinstance(patch, Rectangle)]
+    return [
+        patch for container in ax.containers for patch in container if isinstance(patch, Rectangle)
+    ]
 
 
 def test_comparison_bars_one_per_row_and_value_best_outlined_in_red():
-    fig = plotting.plot_comparison(_grid_table(), ["val_accuracy", "accuracy"],
-                                   label=["learning_rate", "units"])
+    fig = plotting.plot_comparison(
+        _grid_table(), ["val_accuracy", "accuracy"], label=["learning_rate", "units"]
+    )
     ax = fig.axes[0]
     bars = _bars(ax)
     assert len(bars) == 8
@@ -132,8 +142,9 @@ def test_comparison_bars_one_per_row_and_value_best_outlined_in_red():
 
 
 def test_comparison_lines_and_dicts_of_numbers_and_runs():
-    fig = plotting.plot_comparison({"scratch": 0.7, "transfer": 0.9}, "value", kind="line",
-                                   highlight="min")
+    fig = plotting.plot_comparison(
+        {"scratch": 0.7, "transfer": 0.9}, "value", kind="line", highlight="min"
+    )
     ax = fig.axes[0]
     line, marker = ax.get_lines()
     assert list(line.get_ydata()) == [0.7, 0.9]
@@ -165,19 +176,30 @@ def _residual_model():
     return keras.Model(inputs, outputs, name="residual")
 
 
-RESIDUAL_EDGES = {("image", "conv"), ("conv", "pool"), ("pool", "norm"), ("image", "shortcut"),
-                  ("shortcut", "add"), ("norm", "add"), ("add", "flatten"), ("flatten", "dense")}
+RESIDUAL_EDGES = {
+    ("image", "conv"),
+    ("conv", "pool"),
+    ("pool", "norm"),
+    ("image", "shortcut"),
+    ("shortcut", "add"),
+    ("norm", "add"),
+    ("add", "flatten"),
+    ("flatten", "dense"),
+}
 
 
 def _inception_model():
     inputs = keras.Input((16, 16, 8), name="image")
     one = layers.Conv2D(4, 1, name="b1_1x1")(inputs)
     three = layers.Conv2D(4, 3, padding="same", name="b2_3x3")(
-        layers.Conv2D(4, 1, name="b2_1x1")(inputs))
+        layers.Conv2D(4, 1, name="b2_1x1")(inputs)
+    )
     five = layers.Conv2D(4, 5, padding="same", name="b3_5x5")(
-        layers.Conv2D(4, 1, name="b3_1x1")(inputs))
+        layers.Conv2D(4, 1, name="b3_1x1")(inputs)
+    )
     pool = layers.Conv2D(4, 1, name="b4_1x1")(
-        layers.MaxPooling2D(3, strides=1, padding="same", name="b4_pool")(inputs))
+        layers.MaxPooling2D(3, strides=1, padding="same", name="b4_pool")(inputs)
+    )
     outputs = layers.concatenate([one, three, five, pool], name="concat")
     return keras.Model(inputs, outputs, name="inception")
 
@@ -225,8 +247,11 @@ def test_skip_connection_is_routed_around_the_rows_it_jumps():
 def test_inception_branches_sit_side_by_side_in_argument_order():
     model = _inception_model()
     fig = plotting.plot_model_graph(model)
-    boxes = {p.get_gid(): p.get_bbox() for p in fig.axes[0].patches
-             if (p.get_gid() or "").startswith("layer:")}
+    boxes = {
+        p.get_gid(): p.get_bbox()
+        for p in fig.axes[0].patches
+        if (p.get_gid() or "").startswith("layer:")
+    }
     assert len(boxes) == len(model.layers)
     firsts = ["b1_1x1", "b2_1x1", "b3_1x1", "b4_pool"]
     centres = [(boxes[f"layer:{n}"].x0 + boxes[f"layer:{n}"].x1) / 2 for n in firsts]
@@ -237,8 +262,9 @@ def test_inception_branches_sit_side_by_side_in_argument_order():
 
 
 def test_sequential_models_drawn_built_or_not():
-    built = keras.Sequential([keras.Input((8, 8, 3)), layers.Conv2D(2, 3), layers.Flatten(),
-                              layers.Dense(2)])
+    built = keras.Sequential(
+        [keras.Input((8, 8, 3)), layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(2)]
+    )
     fig = plotting.plot_model_graph(built)
     assert len(_gids(fig, "layer:")) == len(built.layers) + 1  # and the input box
     assert len(_gids(fig, "edge:")) == len(built.layers)

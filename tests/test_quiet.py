@@ -34,8 +34,11 @@ def test_keras_imported_after_the_package_is_silent():
 
 
 def test_cli_listing_writes_nothing_to_stderr():
-    result = subprocess.run([sys.executable, "-m", "cnncourse", "models", "hw9_q3", "--json"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "cnncourse", "models", "hw9_q3", "--json"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert '"total_params": 665317' in result.stdout
     assert result.stderr == ""
@@ -43,8 +46,11 @@ def test_cli_listing_writes_nothing_to_stderr():
 
 def test_plain_tensorflow_import_is_not_silent_without_the_package():
     # Shows why cnncourse redirects stderr during the import: TensorFlow alone is noisy.
-    result = subprocess.run([sys.executable, "-c", "import tensorflow"],
-                            capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "3"})
+    result = subprocess.run(
+        [sys.executable, "-c", "import tensorflow"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
     assert result.returncode == 0
     assert result.stderr != ""

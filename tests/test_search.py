@@ -32,8 +32,10 @@ def _data(count=32, seed=0):
 def test_grid_points_follow_product_order():
     points = grid_points({"learning_rate": [1e-4, 1e-3], "units": [(64, 64), (32, 32)]})
     assert points == [
-        {"learning_rate": 1e-4, "units": (64, 64)}, {"learning_rate": 1e-4, "units": (32, 32)},
-        {"learning_rate": 1e-3, "units": (64, 64)}, {"learning_rate": 1e-3, "units": (32, 32)},
+        {"learning_rate": 1e-4, "units": (64, 64)},
+        {"learning_rate": 1e-4, "units": (32, 32)},
+        {"learning_rate": 1e-3, "units": (64, 64)},
+        {"learning_rate": 1e-3, "units": (32, 32)},
     ]
 
 
@@ -63,14 +65,17 @@ def test_spread_indices_keep_first_and_last_evenly(total):
 def _builder(calls):
     def build(units, filters):
         calls.append({"units": units, "filters": filters})
-        return keras.Sequential([
-            keras.Input((8, 8, 3)),
-            keras.layers.Rescaling(1 / 255),
-            keras.layers.Conv2D(filters, 3, activation="relu"),
-            keras.layers.Flatten(),
-            keras.layers.Dense(units, activation="relu"),
-            keras.layers.Dense(CLASSES, activation="softmax"),
-        ])
+        return keras.Sequential(
+            [
+                keras.Input((8, 8, 3)),
+                keras.layers.Rescaling(1 / 255),
+                keras.layers.Conv2D(filters, 3, activation="relu"),
+                keras.layers.Flatten(),
+                keras.layers.Dense(units, activation="relu"),
+                keras.layers.Dense(CLASSES, activation="softmax"),
+            ]
+        )
+
     return build
 
 
@@ -81,8 +86,9 @@ GRID = {"learning_rate": [1e-3, 1e-2], "units": [4, 8], "filters": [2]}
 def test_grid_search_trains_the_profile_cut_and_sorts_by_validation_accuracy():
     images, labels = _data()
     calls = []
-    result = grid_search(_builder(calls), GRID, (images, labels), (images[:8], labels[:8]),
-                         original_epochs=10)
+    result = grid_search(
+        _builder(calls), GRID, (images, labels), (images[:8], labels[:8]), original_epochs=10
+    )
     points = grid_points(GRID)
     kept = spread_indices(len(points), current_profile().trials(len(points)))
     table = result.table
@@ -136,8 +142,16 @@ def _fixed(**values):
 
 def test_hypermodel_doubles_filters_and_halves_units():
     build = cnn_hypermodel((32, 32, 3), 9)
-    model = build(_fixed(learning_rate=0.01, optimizer="nesterov", conv_layers=3, filters=64,
-                         dense_layers=2, units=512))
+    model = build(
+        _fixed(
+            learning_rate=0.01,
+            optimizer="nesterov",
+            conv_layers=3,
+            filters=64,
+            dense_layers=2,
+            units=512,
+        )
+    )
     convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     assert [c.filters for c in convs] == [64, 128, 256]
@@ -170,16 +184,20 @@ def test_hypermodel_search_space_is_the_student_projects():
 
 
 def _tiny_hypermodel(hp):
-    model = keras.Sequential([
-        keras.Input((8, 8, 3)),
-        keras.layers.Rescaling(1 / 255),
-        keras.layers.Flatten(),
-        keras.layers.Dense(hp.Int("units", 2, 16, step=2), activation="relu"),
-        keras.layers.Dense(CLASSES, activation="softmax"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(hp.Float("learning_rate", 1e-3, 1e-1,
-                                                           sampling="log")),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 3)),
+            keras.layers.Rescaling(1 / 255),
+            keras.layers.Flatten(),
+            keras.layers.Dense(hp.Int("units", 2, 16, step=2), activation="relu"),
+            keras.layers.Dense(CLASSES, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(hp.Float("learning_rate", 1e-3, 1e-1, sampling="log")),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -188,8 +206,9 @@ def test_random_search_runs_the_profile_trials_quietly_and_reproducibly(tmp_path
     images, labels = _data()
     data = ((images, labels), (images[:16], labels[:16]))
     capfd.readouterr()
-    first = random_search(_tiny_hypermodel, *data, max_trials=10, epochs=1,
-                          directory=tmp_path, seed=3)
+    first = random_search(
+        _tiny_hypermodel, *data, max_trials=10, epochs=1, directory=tmp_path, seed=3
+    )
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
     assert len(first.table) == current_profile().trials(10)
@@ -198,13 +217,16 @@ def test_random_search_runs_the_profile_trials_quietly_and_reproducibly(tmp_path
     assert scores == sorted(scores, reverse=True)
     assert list(first.table["best"]) == [True] + [False] * (len(scores) - 1)
     best_row = first.table.iloc[0]
-    assert first.best_hyperparameters == {"units": best_row["units"],
-                                          "learning_rate": best_row["learning_rate"]}
+    assert first.best_hyperparameters == {
+        "units": best_row["units"],
+        "learning_rate": best_row["learning_rate"],
+    }
     assert (tmp_path / "random_search").is_dir()
     model = first.best_model()  # before a rerun overwrites the project folder
     assert model.get_layer(index=2).units == best_row["units"]
-    second = random_search(_tiny_hypermodel, *data, max_trials=10, epochs=1,
-                           directory=tmp_path, seed=3)
+    second = random_search(
+        _tiny_hypermodel, *data, max_trials=10, epochs=1, directory=tmp_path, seed=3
+    )
     assert second.table.equals(first.table)
 
 

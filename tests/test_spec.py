@@ -8,8 +8,10 @@ from cnncourse import params, spec
 
 
 def _summary(network):
-    return [(c.name, c.kind, c.output_shape, c.params, c.trainable, c.non_trainable)
-            for c in params.count(network)]
+    return [
+        (c.name, c.kind, c.output_shape, c.params, c.trainable, c.non_trainable)
+        for c in params.count(network)
+    ]
 
 
 def test_from_keras_reads_a_functional_model_layer_by_layer():
@@ -23,11 +25,23 @@ def test_from_keras_reads_a_functional_model_layer_by_layer():
     network = spec.from_keras(keras.Model(inputs, outputs, name="plain"))
     assert network.name == "plain"
     assert [layer.kind for layer in network.layers] == [
-        "Input", "Conv2D", "MaxPooling2D", "BatchNormalization", "Flatten", "Dropout", "Dense"]
+        "Input",
+        "Conv2D",
+        "MaxPooling2D",
+        "BatchNormalization",
+        "Flatten",
+        "Dropout",
+        "Dense",
+    ]
     image, conv, pool, bn, _, drop, out = network.layers
     assert image.shape == (20, 20, 3)
-    assert (conv.filters, conv.kernel_size, conv.strides, conv.padding, conv.activation) == \
-        (8, (3, 3), (2, 2), "same", "relu")
+    assert (conv.filters, conv.kernel_size, conv.strides, conv.padding, conv.activation) == (
+        8,
+        (3, 3),
+        (2, 2),
+        "same",
+        "relu",
+    )
     assert (pool.pool_size, pool.strides, pool.padding) == ((3, 3), (1, 1), "valid")
     assert (bn.center, bn.scale) == (False, True)
     assert drop.rate == pytest.approx(0.3)
@@ -71,8 +85,9 @@ def test_a_nested_model_and_a_frozen_layer_become_blocks_with_keras_counts():
 
 
 def test_from_keras_reads_a_sequential_model():
-    model = keras.Sequential([keras.Input(shape=(10,)), layers.Dense(6, activation="relu"),
-                              layers.Dense(1)], name="seq")
+    model = keras.Sequential(
+        [keras.Input(shape=(10,)), layers.Dense(6, activation="relu"), layers.Dense(1)], name="seq"
+    )
     network = spec.from_keras(model)
     assert network.name == "seq"
     assert [layer.kind for layer in network.layers] == ["Input", "Dense", "Dense"]
@@ -100,16 +115,19 @@ def test_a_shared_layer_is_refused():
 
 
 def test_to_keras_builds_the_spec_and_from_keras_reads_it_back():
-    network = spec.Network("round_trip", (
-        spec.Input(name="x", shape=(12, 12, 2)),
-        spec.Conv2D(name="a", filters=3, kernel_size=(1, 3), strides=(2, 1), padding="same"),
-        spec.AveragePooling2D(name="p", pool_size=2, strides=1, padding="same"),
-        spec.Conv2D(name="b", filters=3, kernel_size=3, padding="same", inputs=("a",)),
-        spec.Concatenate(name="cat", inputs=("p", "b"), axis=1),
-        spec.Activation(name="act", activation="tanh"),
-        spec.GlobalMaxPooling2D(name="g"),
-        spec.Dense(name="d", units=3),
-    ))
+    network = spec.Network(
+        "round_trip",
+        (
+            spec.Input(name="x", shape=(12, 12, 2)),
+            spec.Conv2D(name="a", filters=3, kernel_size=(1, 3), strides=(2, 1), padding="same"),
+            spec.AveragePooling2D(name="p", pool_size=2, strides=1, padding="same"),
+            spec.Conv2D(name="b", filters=3, kernel_size=3, padding="same", inputs=("a",)),
+            spec.Concatenate(name="cat", inputs=("p", "b"), axis=1),
+            spec.Activation(name="act", activation="tanh"),
+            spec.GlobalMaxPooling2D(name="g"),
+            spec.Dense(name="d", units=3),
+        ),
+    )
     model = spec.to_keras(network)
     assert model.name == "round_trip"
     assert model.count_params() == params.total(network)
@@ -118,7 +136,8 @@ def test_to_keras_builds_the_spec_and_from_keras_reads_it_back():
 
 
 def test_to_keras_refuses_a_block():
-    network = spec.Network("blocked", (spec.Input(shape=(4, 4, 3)),
-                                       spec.Block(name="base", label="vgg", params=10)))
+    network = spec.Network(
+        "blocked", (spec.Input(shape=(4, 4, 3)), spec.Block(name="base", label="vgg", params=10))
+    )
     with pytest.raises(ValueError, match="'base'.*Block"):
         spec.to_keras(network)

@@ -32,13 +32,15 @@ def _data(count=48, seed=0):
 
 def _model(seed=0, dropout=0.0, activation="softmax", units=CLASSES):
     cnncourse.seed_everything(seed)
-    return keras.Sequential([
-        keras.Input((8, 8, 3)),
-        keras.layers.Conv2D(4, 3, activation="relu"),
-        keras.layers.Flatten(),
-        keras.layers.Dropout(dropout),
-        keras.layers.Dense(units, activation=activation),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input((8, 8, 3)),
+            keras.layers.Conv2D(4, 3, activation="relu"),
+            keras.layers.Flatten(),
+            keras.layers.Dropout(dropout),
+            keras.layers.Dense(units, activation=activation),
+        ]
+    )
 
 
 # ----------------------------------------------------------------------------- epochs
@@ -57,8 +59,16 @@ def test_exact_epochs_bypass_the_profile():
         assert resolve_epochs(epochs=7) == 7
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"epochs": 2, "original_epochs": 5}, {"epochs": 0},
-                                    {"original_epochs": -1}, {"epochs": 2.5}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"epochs": 2, "original_epochs": 5},
+        {"epochs": 0},
+        {"original_epochs": -1},
+        {"epochs": 2.5},
+    ],
+)
 def test_bad_epoch_requests_are_refused(kwargs):
     with pytest.raises(ValueError, match="epoch"):
         resolve_epochs(**kwargs)
@@ -119,8 +129,9 @@ def test_bad_training_data_is_named():
 @pytest.mark.slow
 def test_fit_runs_the_profile_epochs_and_records_a_full_history():
     images, labels = _data()
-    run = compile_and_fit(_model(), (images, labels), (images[:16], labels[:16]),
-                          original_epochs=10, seed=0)
+    run = compile_and_fit(
+        _model(), (images, labels), (images[:16], labels[:16]), original_epochs=10, seed=0
+    )
     expected = current_profile().epochs(10)
     assert run.epochs == expected
     assert set(run.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
@@ -141,8 +152,13 @@ def test_fit_runs_the_profile_epochs_and_records_a_full_history():
 def test_two_seeded_runs_give_identical_histories_and_another_seed_does_not():
     images, labels = _data()
     runs = [
-        compile_and_fit(_model(seed, dropout=0.3), (images, labels), (images[:16], labels[:16]),
-                        epochs=2, seed=seed)
+        compile_and_fit(
+            _model(seed, dropout=0.3),
+            (images, labels),
+            (images[:16], labels[:16]),
+            epochs=2,
+            seed=seed,
+        )
         for seed in (0, 0, 1)
     ]
     assert runs[0].history == runs[1].history
@@ -207,8 +223,12 @@ def test_fitting_is_quiet_even_when_tensorflow_loggers_were_reset(capfd):
 
 
 def _run(values, seconds):
-    return TrainingRun(history={"val_accuracy": values, "val_loss": [1.0 - v for v in values]},
-                       epochs=len(values), seconds=sum(seconds), seconds_per_epoch=seconds)
+    return TrainingRun(
+        history={"val_accuracy": values, "val_loss": [1.0 - v for v in values]},
+        epochs=len(values),
+        seconds=sum(seconds),
+        seconds_per_epoch=seconds,
+    )
 
 
 def test_time_to_reach_an_accuracy():

@@ -18,12 +18,14 @@ def _image(shape=(20, 20, 3), seed=0):
 
 def _sequential(with_input=True):
     cnncourse.seed_everything(0)
-    stack = [layers.Conv2D(6, 3, activation="relu", name="c1"),
-             layers.MaxPooling2D(2, name="pool"),
-             layers.Conv2D(5, 3, padding="same", activation="relu", name="c2"),
-             layers.Flatten(name="flat"),
-             layers.Dropout(0.5, name="drop"),
-             layers.Dense(3, activation="softmax", name="out")]
+    stack = [
+        layers.Conv2D(6, 3, activation="relu", name="c1"),
+        layers.MaxPooling2D(2, name="pool"),
+        layers.Conv2D(5, 3, padding="same", activation="relu", name="c2"),
+        layers.Flatten(name="flat"),
+        layers.Dropout(0.5, name="drop"),
+        layers.Dense(3, activation="softmax", name="out"),
+    ]
     if with_input:
         return keras.Sequential([keras.Input((20, 20, 3)), *stack], name="seq")
     model = keras.Sequential(stack, name="seq_built")
@@ -45,11 +47,15 @@ def _functional():
 
 def _nested(frozen=True):
     cnncourse.seed_everything(0)
-    base = keras.Sequential([keras.Input((20, 20, 3)),
-                             layers.Conv2D(6, 3, activation="relu", name="block1_conv"),
-                             layers.MaxPooling2D(2, name="block1_pool"),
-                             layers.Conv2D(8, 3, activation="relu", name="block2_conv")],
-                            name="base")
+    base = keras.Sequential(
+        [
+            keras.Input((20, 20, 3)),
+            layers.Conv2D(6, 3, activation="relu", name="block1_conv"),
+            layers.MaxPooling2D(2, name="block1_pool"),
+            layers.Conv2D(8, 3, activation="relu", name="block2_conv"),
+        ],
+        name="base",
+    )
     base.trainable = not frozen
     inputs = keras.Input((20, 20, 3))
     x = layers.Rescaling(2.0, offset=-1.0, name="scale")(inputs)
@@ -92,8 +98,9 @@ def test_the_walk_reproduces_the_model_output():
     for model in (_sequential(), _sequential(with_input=False), _functional(), _nested()[0]):
         batch = _image()[np.newaxis]
         outputs, _ = visualize.forward(model, batch)
-        np.testing.assert_allclose(np.asarray(outputs), model.predict(batch, verbose=0),
-                                   rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            np.asarray(outputs), model.predict(batch, verbose=0), rtol=1e-5, atol=1e-6
+        )
 
 
 # ----------------------------------------------------------------------------- activations
@@ -113,8 +120,9 @@ def test_activations_of_a_functional_model_match_a_keras_submodel():
     maps = visualize.activations(model, image, ["left", "right", "concat", "merge_conv"])
     assert maps["concat"].shape == (20, 20, 8)
     assert maps["merge_conv"].shape == (9, 9, 7)
-    probe = keras.Model(model.inputs[0],
-                        [model.get_layer(n).output for n in ("left", "merge_conv")])
+    probe = keras.Model(
+        model.inputs[0], [model.get_layer(n).output for n in ("left", "merge_conv")]
+    )
     left, merged = probe(image[np.newaxis])
     np.testing.assert_allclose(maps["left"], np.asarray(left)[0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(maps["merge_conv"], np.asarray(merged)[0], rtol=1e-5, atol=1e-6)
@@ -156,8 +164,13 @@ def _filter_activation(model, layer, image, index):
 @pytest.mark.slow
 def test_gradient_ascent_raises_the_filter_activation():
     model = _functional()
-    live = int(np.argmax(visualize.activations(model, np.full((20, 20, 3), 0.5, "float32"),
-                                               ["merge_conv"])["merge_conv"].mean(axis=(0, 1))))
+    live = int(
+        np.argmax(
+            visualize.activations(model, np.full((20, 20, 3), 0.5, "float32"), ["merge_conv"])[
+                "merge_conv"
+            ].mean(axis=(0, 1))
+        )
+    )
     result = visualize.maximize_filter(model, "merge_conv", live, steps=15, seed=3)
     assert result.image.shape == result.start.shape == (20, 20, 3)
     before = _filter_activation(model, "merge_conv", result.start, live)
@@ -202,8 +215,7 @@ def test_filter_patterns_quiet_tensorflow_loggers_reset_by_an_earlier_import(cap
 @pytest.mark.slow
 def test_filter_patterns_work_inside_a_frozen_nested_base_and_plot_in_a_grid():
     model, _ = _nested(frozen=True)
-    results = visualize.filter_patterns(model, "block1_conv", 3, steps=4,
-                                        input_range=(0.0, 1.0))
+    results = visualize.filter_patterns(model, "block1_conv", 3, steps=4, input_range=(0.0, 1.0))
     assert [r.filter_index for r in results] == [0, 1, 2]
     assert all(r.layer == "base/block1_conv" for r in results)
     fig = visualize.plot_filter_patterns(results, columns=2)
@@ -255,8 +267,9 @@ def test_grad_cam_highlights_the_quadrant_the_class_depends_on():
     assert _share(other.heatmap, slice(8, 16), slice(8, 16)) > 0.99
     swapped = visualize.grad_cam(_quadrant_model([1, 0]), image, class_index=0)
     assert _share(swapped.heatmap, slice(8, 16), slice(8, 16)) > 0.99
-    np.testing.assert_allclose(cam.probabilities, model.predict(image[None], verbose=0)[0],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        cam.probabilities, model.predict(image[None], verbose=0)[0], rtol=1e-5
+    )
 
 
 def test_grad_cam_of_a_single_sigmoid_output_uses_the_sign_for_class_zero():

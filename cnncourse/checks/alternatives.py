@@ -25,8 +25,7 @@ def difference_position(message: str) -> int:
     return int(found.group(1)) if found else -1
 
 
-def any_architecture(model, candidates: Sequence[spec.Network], *,
-                     input_number: int = 1) -> Result:
+def any_architecture(model, candidates: Sequence[spec.Network], *, input_number: int = 1) -> Result:
     """Whether ``model`` has the layers of one of ``candidates`` (`cnncourse.spec.Network`).
 
     ``candidates`` are the readings of one question, the plainest first; ``input_number``
@@ -66,10 +65,12 @@ def free_paddings(network: spec.Network) -> set[int]:
         shape = shapes[inputs[0]]
         window = layer.kernel_size if isinstance(layer, spec.Conv2D) else layer.pool_size
         try:
-            same = [_size(shape[axis], window[axis], layer.strides[axis], "same")
-                    for axis in (0, 1)]
-            valid = [_size(shape[axis], window[axis], layer.strides[axis], "valid")
-                     for axis in (0, 1)]
+            same = [
+                _size(shape[axis], window[axis], layer.strides[axis], "same") for axis in (0, 1)
+            ]
+            valid = [
+                _size(shape[axis], window[axis], layer.strides[axis], "valid") for axis in (0, 1)
+            ]
         except ValueError:  # a window that does not fit: 'valid' is impossible
             continue
         if same == valid and None not in same:
@@ -98,8 +99,7 @@ def _flip(network: spec.Network, indices) -> spec.Network:
     return replace(network, layers=tuple(layers))
 
 
-def architecture_free_padding(model, expected: spec.Network, *,
-                              input_number: int = 1) -> Result:
+def architecture_free_padding(model, expected: spec.Network, *, input_number: int = 1) -> Result:
     """`cnncourse.checks.architecture`, where a padding that changes nothing may be either.
 
     Where ``expected`` says 'same' (or 'valid') for a layer in `free_paddings`, the
@@ -120,9 +120,12 @@ def architecture_free_padding(model, expected: spec.Network, *,
         group = _window_key(reading.layers[index])
         if group not in flipped_groups:
             flipped_groups.add(group)
-            members = [j for j in free - flipped_alone
-                       if _window_key(reading.layers[j]) == group
-                       and reading.layers[j].padding == reading.layers[index].padding]
+            members = [
+                j
+                for j in free - flipped_alone
+                if _window_key(reading.layers[j]) == group
+                and reading.layers[j].padding == reading.layers[index].padding
+            ]
             reading = _flip(reading, members)
         else:
             flipped_alone.add(index)

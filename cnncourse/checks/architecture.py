@@ -26,8 +26,8 @@ _LOOKAHEAD = 4
 class _Node:
     layer: spec.Layer
     parents: tuple[int, ...]
-    number: int | None = None          # the question's number (expected side)
-    info: ModelLayer | None = None     # what Keras says (student side)
+    number: int | None = None  # the question's number (expected side)
+    info: ModelLayer | None = None  # what Keras says (student side)
 
 
 def _expected_nodes(network: spec.Network, input_number: int) -> tuple[list[_Node], int]:
@@ -38,8 +38,10 @@ def _expected_nodes(network: spec.Network, input_number: int) -> tuple[list[_Nod
             try:
                 parents = tuple(names[name] for name in layer.inputs)
             except KeyError as error:
-                raise ValueError(f"network {network.name!r}: layer {i + input_number} reads "
-                                 f"{error.args[0]!r}, which no earlier layer is called") from None
+                raise ValueError(
+                    f"network {network.name!r}: layer {i + input_number} reads "
+                    f"{error.args[0]!r}, which no earlier layer is called"
+                ) from None
         else:
             parents = (i - 1,) if i > 0 else ()
         if layer.name:
@@ -164,20 +166,22 @@ def _compare_settings(expected: _Node, student: _Node) -> str | None:
     want, have = _params_note(e, student)
     if isinstance(e, spec.Input):
         if len(e.shape) != len(s.shape) or any(
-                a is not None and a != b for a, b in zip(e.shape, s.shape)):
+            a is not None and a != b for a, b in zip(e.shape, s.shape)
+        ):
             return f"{head}: expected shape {dims_text(e.shape)}, yours is {dims_text(s.shape)}"
         return None
     if isinstance(e, spec.Conv2D):
         if e.filters != s.filters:
             return f"{head}: expected {e.filters} filters{want}, yours has {s.filters}{have}"
         if e.kernel_size != s.kernel_size:
-            return (f"{head}: expected a {_pair(e.kernel_size)} kernel{want}, "
-                    f"yours is {_pair(s.kernel_size)}{have}")
+            return (
+                f"{head}: expected a {_pair(e.kernel_size)} kernel{want}, "
+                f"yours is {_pair(s.kernel_size)}{have}"
+            )
     if isinstance(e, spec.Dense) and e.units != s.units:
         return f"{head}: expected {plural(e.units, 'unit')}{want}, yours has {s.units}{have}"
     if isinstance(e, (spec.MaxPooling2D, spec.AveragePooling2D)) and e.pool_size != s.pool_size:
-        return (f"{head}: expected a {_pair(e.pool_size)} pool, "
-                f"yours is {_pair(s.pool_size)}")
+        return f"{head}: expected a {_pair(e.pool_size)} pool, yours is {_pair(s.pool_size)}"
     if isinstance(e, (spec.Conv2D, spec.MaxPooling2D, spec.AveragePooling2D)):
         if e.strides != s.strides:
             return f"{head}: expected strides {_pair(e.strides)}, yours are {_pair(s.strides)}"
@@ -196,8 +200,10 @@ def _compare_settings(expected: _Node, student: _Node) -> str | None:
     if isinstance(e, spec.Dropout) and abs(e.rate - s.rate) > 1e-9:
         return f"{head}: expected rate {e.rate:g}, yours is {s.rate:g}"
     if isinstance(e, spec.BatchNormalization) and (e.center, e.scale) != (s.center, s.scale):
-        return (f"{head}: expected center={e.center}, scale={e.scale}, "
-                f"yours has center={s.center}, scale={s.scale}")
+        return (
+            f"{head}: expected center={e.center}, scale={e.scale}, "
+            f"yours has center={s.center}, scale={s.scale}"
+        )
     if isinstance(e, spec.Concatenate) and e.axis != s.axis and not {e.axis, s.axis} <= {-1, 3}:
         return f"{head}: expected axis={e.axis}, yours is axis={s.axis}"
     if isinstance(e, spec.Block):
@@ -216,17 +222,26 @@ def _compare_block(e: spec.Block, student: _Node, head: str) -> str | None:
     if info.params != e.params:
         return f"{head}: expected {count(e.params)} parameters, yours has {count(info.params)}"
     if not e.trainable and info.trainable_params > 0:
-        return _Trainability(f"{head} must be frozen: {count(info.trainable_params)} of its "
-                             f"{count(info.params)} parameters are trainable")
+        return _Trainability(
+            f"{head} must be frozen: {count(info.trainable_params)} of its "
+            f"{count(info.params)} parameters are trainable"
+        )
     if e.trainable and e.params > 0:
         wanted = e.params - e.non_trainable_params
         if info.trainable_params != wanted:
-            return _Trainability(f"{head} must be trainable: {count(wanted)} of its parameters "
-                                 f"should train, yours has {count(info.trainable_params)}")
-    if e.output_shape is not None and info.output_shape is not None and any(
-            a is not None and a != b for a, b in zip(e.output_shape, info.output_shape)):
-        return (f"{head}: expected output shape {dims_text(e.output_shape)}, "
-                f"yours is {dims_text(info.output_shape)}")
+            return _Trainability(
+                f"{head} must be trainable: {count(wanted)} of its parameters "
+                f"should train, yours has {count(info.trainable_params)}"
+            )
+    if (
+        e.output_shape is not None
+        and info.output_shape is not None
+        and any(a is not None and a != b for a, b in zip(e.output_shape, info.output_shape))
+    ):
+        return (
+            f"{head}: expected output shape {dims_text(e.output_shape)}, "
+            f"yours is {dims_text(info.output_shape)}"
+        )
     return None
 
 
@@ -260,19 +275,26 @@ def _student_description(node: _Node) -> str:
 
 def _kind_mismatch(exp: list[_Node], stu: list[_Node], k: int) -> str:
     e, s = exp[k], stu[k]
-    missing = _run(exp[k + 1:], stu[k:])
-    extra = _run(exp[k:], stu[k + 1:])
-    swapped = _run(exp[k + 1:], stu[k + 1:])
+    missing = _run(exp[k + 1 :], stu[k:])
+    extra = _run(exp[k:], stu[k + 1 :])
+    swapped = _run(exp[k + 1 :], stu[k + 1 :])
     if missing > max(extra, swapped):
         previous = exp[k - 1] if k else None
-        after = (f" (it comes after layer {previous.number} {_label(previous.layer)})"
-                 if previous else "")
+        after = (
+            f" (it comes after layer {previous.number} {_label(previous.layer)})"
+            if previous
+            else ""
+        )
         return f"layer {e.number} {describe(e.layer)} is missing{after}"
     if extra > swapped:
-        return (f"your model has an extra {_student_description(s)} layer before "
-                f"layer {e.number} {_label(e.layer)}")
-    return (f"layer {e.number}: expected {_a(describe(e.layer))}, "
-            f"yours is {_a(_student_description(s))}")
+        return (
+            f"your model has an extra {_student_description(s)} layer before "
+            f"layer {e.number} {_label(e.layer)}"
+        )
+    return (
+        f"layer {e.number}: expected {_a(describe(e.layer))}, "
+        f"yours is {_a(_student_description(s))}"
+    )
 
 
 def _a(text: str) -> str:
@@ -285,12 +307,16 @@ def _compare(exp: list[_Node], stu: list[_Node]) -> str | None:
         if k >= len(stu):
             last = f"layer {exp[k - 1].number} {_label(exp[k - 1].layer)}" if k else "nothing"
             rest = ", ".join(describe(node.layer) for node in exp[k:])
-            return (f"layer {exp[k].number} {describe(exp[k].layer)} is missing: your model "
-                    f"ends after {last} (missing: {rest})")
+            return (
+                f"layer {exp[k].number} {describe(exp[k].layer)} is missing: your model "
+                f"ends after {last} (missing: {rest})"
+            )
         if k >= len(exp):
             extra = ", ".join(_student_description(node) for node in stu[k:])
-            return (f"your model has {plural(len(stu) - k, 'extra layer')} after layer "
-                    f"{exp[-1].number} {_label(exp[-1].layer)}: {extra}")
+            return (
+                f"your model has {plural(len(stu) - k, 'extra layer')} after layer "
+                f"{exp[-1].number} {_label(exp[-1].layer)}: {extra}"
+            )
         e, s = exp[k], stu[k]
         if not _same_kind(e.layer, s.layer):
             return _kind_mismatch(exp, stu, k)
@@ -308,14 +334,21 @@ def _structure(exp_nodes, exp_order, stu_nodes, stu_order) -> str | None:
         wanted = sorted(exp_position[p] for p in exp_nodes[i].parents)
         got = sorted(stu_position[p] for p in stu_nodes[j].parents if p in stu_position)
         if wanted != got:
+
             def names(positions):
                 numbers = [str(exp_nodes[exp_order[q]].number) for q in positions]
-                return "layer " + " and ".join(numbers) if len(numbers) == 1 else \
-                    "layers " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+                return (
+                    "layer " + " and ".join(numbers)
+                    if len(numbers) == 1
+                    else "layers " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+                )
+
             node = exp_nodes[i]
-            return (f"layer {node.number} {_label(node.layer)}: expected its input from "
-                    f"{names(wanted) if wanted else 'nothing'}, yours reads "
-                    f"{names(got) if got else 'nothing'}")
+            return (
+                f"layer {node.number} {_label(node.layer)}: expected its input from "
+                f"{names(wanted) if wanted else 'nothing'}, yours reads "
+                f"{names(got) if got else 'nothing'}"
+            )
     return None
 
 
@@ -341,11 +374,15 @@ def architecture(model, expected: spec.Network, *, input_number: int = 1) -> Res
     if difference:
         wanted_total = _expected_total(expected)
         if wanted_total == total and not isinstance(difference, _Trainability):
-            difference += (f" (your model has the expected total of {count(total)} parameters, "
-                           "but not the expected layers)")
+            difference += (
+                f" (your model has the expected total of {count(total)} parameters, "
+                "but not the expected layers)"
+            )
         return Result.fail(difference)
-    return Result.ok(f"the architecture of {expected.name} matches: "
-                     f"{plural(len(exp), 'layer')}, {count(total)} parameters")
+    return Result.ok(
+        f"the architecture of {expected.name} matches: "
+        f"{plural(len(exp), 'layer')}, {count(total)} parameters"
+    )
 
 
 def _expected_total(network: spec.Network) -> int | None:

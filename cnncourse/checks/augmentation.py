@@ -29,12 +29,25 @@ from collections.abc import Mapping
 from cnncourse.checks.result import Result
 
 GEOMETRIC = ("RandomRotation", "RandomTranslation", "RandomShear", "RandomZoom")
-KNOWN_SETTINGS = ("rotation_range", "width_shift_range", "height_shift_range", "shear_range",
-                  "zoom_range", "horizontal_flip", "vertical_flip", "fill_mode")
-_LAYER_OF = {"rotation_range": "RandomRotation", "width_shift_range": "RandomTranslation",
-             "height_shift_range": "RandomTranslation", "shear_range": "RandomShear",
-             "zoom_range": "RandomZoom", "horizontal_flip": "RandomFlip",
-             "vertical_flip": "RandomFlip"}
+KNOWN_SETTINGS = (
+    "rotation_range",
+    "width_shift_range",
+    "height_shift_range",
+    "shear_range",
+    "zoom_range",
+    "horizontal_flip",
+    "vertical_flip",
+    "fill_mode",
+)
+_LAYER_OF = {
+    "rotation_range": "RandomRotation",
+    "width_shift_range": "RandomTranslation",
+    "height_shift_range": "RandomTranslation",
+    "shear_range": "RandomShear",
+    "zoom_range": "RandomZoom",
+    "horizontal_flip": "RandomFlip",
+    "vertical_flip": "RandomFlip",
+}
 
 
 def _walk(value):
@@ -85,11 +98,13 @@ def read_layers(pipeline) -> dict:
         read["height_shift_range"] = largest("RandomTranslation", "height_factor")
         read["width_shift_range"] = largest("RandomTranslation", "width_factor")
     if "RandomShear" in found:
-        read["shear_range"] = max(largest("RandomShear", "x_factor"),
-                                  largest("RandomShear", "y_factor"))
+        read["shear_range"] = max(
+            largest("RandomShear", "x_factor"), largest("RandomShear", "y_factor")
+        )
     if "RandomZoom" in found:
-        heights = [_magnitude(config(layer).get("height_factor")) or 0.0
-                   for layer in found["RandomZoom"]]
+        heights = [
+            _magnitude(config(layer).get("height_factor")) or 0.0 for layer in found["RandomZoom"]
+        ]
         widths = [_magnitude(config(layer).get("width_factor")) for layer in found["RandomZoom"]]
         read["zoom_range"] = max(heights)
         read["zoom_width"] = max(h if w is None else w for h, w in zip(heights, widths))
@@ -105,8 +120,10 @@ def read_layers(pipeline) -> dict:
 
 def _rotation_hint(got: float, wanted: float) -> str:
     factor = got / 360.0
-    text = (f"its factor is a fraction of a full turn: {_g(wanted)} degrees is "
-            f"{_g(wanted)} / 360 = {wanted / 360.0:.3f}")
+    text = (
+        f"its factor is a fraction of a full turn: {_g(wanted)} degrees is "
+        f"{_g(wanted)} / 360 = {wanted / 360.0:.3f}"
+    )
     if wanted and math.isclose(factor, math.radians(wanted), rel_tol=0.02):
         return f"{_g(factor)} is {_g(wanted)} degrees in radians; " + text
     if wanted and math.isclose(got, 2 * wanted, rel_tol=0.02):
@@ -126,8 +143,10 @@ def _compare(setting: str, wanted, read: dict, relative: float) -> str | None:
             return None
         direction = setting.split("_")[0]
         if wanted:
-            return (f"{setting}=True: no RandomFlip flips images {direction}ly (use "
-                    f"RandomFlip(\"{direction}\"))")
+            return (
+                f"{setting}=True: no RandomFlip flips images {direction}ly (use "
+                f'RandomFlip("{direction}"))'
+            )
         return f"{setting}=False: your RandomFlip also flips images {direction}ly"
     wanted = float(wanted)
     if setting not in read:
@@ -137,23 +156,37 @@ def _compare(setting: str, wanted, read: dict, relative: float) -> str | None:
     got = float(read[setting])
     if _close(got, wanted, relative):
         if setting == "zoom_range" and not _close(read["zoom_width"], wanted, relative):
-            return (f"zoom_range={_g(wanted)}: your RandomZoom zooms the width by up to "
-                    f"{_g(read['zoom_width'])} (width_factor), the height by {_g(got)}")
+            return (
+                f"zoom_range={_g(wanted)}: your RandomZoom zooms the width by up to "
+                f"{_g(read['zoom_width'])} (width_factor), the height by {_g(got)}"
+            )
         return None
     if setting == "rotation_range":
-        return (f"rotation_range={_g(wanted)}: your RandomRotation turns by up to {_g(got)} "
-                f"degrees (factor {_g(got / 360.0)}); {_rotation_hint(got, wanted)}")
-    field = {"width_shift_range": "width_factor", "height_shift_range": "height_factor",
-             "shear_range": "x_factor", "zoom_range": "height_factor"}[setting]
-    what = {"width_shift_range": "shifts by up to {} of the width",
-            "height_shift_range": "shifts by up to {} of the height",
-            "shear_range": "shears by up to {}", "zoom_range": "zooms by up to {}"}[setting]
-    return (f"{setting}={_g(wanted)}: your {layer} {what.format(_g(got))} ({field} "
-            f"{_g(got)}), expected {_g(wanted)}")
+        return (
+            f"rotation_range={_g(wanted)}: your RandomRotation turns by up to {_g(got)} "
+            f"degrees (factor {_g(got / 360.0)}); {_rotation_hint(got, wanted)}"
+        )
+    field = {
+        "width_shift_range": "width_factor",
+        "height_shift_range": "height_factor",
+        "shear_range": "x_factor",
+        "zoom_range": "height_factor",
+    }[setting]
+    what = {
+        "width_shift_range": "shifts by up to {} of the width",
+        "height_shift_range": "shifts by up to {} of the height",
+        "shear_range": "shears by up to {}",
+        "zoom_range": "zooms by up to {}",
+    }[setting]
+    return (
+        f"{setting}={_g(wanted)}: your {layer} {what.format(_g(got))} ({field} "
+        f"{_g(got)}), expected {_g(wanted)}"
+    )
 
 
-def augmentation_settings(pipeline, settings: Mapping, *, name: str = "your augmentation",
-                          relative: float = 0.02) -> Result:
+def augmentation_settings(
+    pipeline, settings: Mapping, *, name: str = "your augmentation", relative: float = 0.02
+) -> Result:
     """Whether the preprocessing layers of ``pipeline`` apply the generator ``settings``.
 
     ``pipeline`` is a Keras model (a ``Sequential`` of preprocessing layers, or a model with
@@ -164,26 +197,43 @@ def augmentation_settings(pipeline, settings: Mapping, *, name: str = "your augm
     unknown = [key for key in settings if key not in KNOWN_SETTINGS]
     if unknown:
         raise ValueError(f"unknown generator settings {unknown}: known are {KNOWN_SETTINGS}")
-    if not hasattr(pipeline, "layers") and not isinstance(pipeline, (list, tuple)) and \
-            type(pipeline).__name__ not in GEOMETRIC + ("RandomFlip",):
-        return Result.fail(f"{name}: expected a Keras model or a list of preprocessing layers, "
-                           f"got {type(pipeline).__name__}")
+    if (
+        not hasattr(pipeline, "layers")
+        and not isinstance(pipeline, (list, tuple))
+        and type(pipeline).__name__ not in GEOMETRIC + ("RandomFlip",)
+    ):
+        return Result.fail(
+            f"{name}: expected a Keras model or a list of preprocessing layers, "
+            f"got {type(pipeline).__name__}"
+        )
     try:
         read = read_layers(pipeline)
     except Exception as error:  # noqa: BLE001 - a layer whose settings cannot be read
         return Result.fail(f"{name}: its layers cannot be read ({type(error).__name__}: {error})")
     if not read["layers"]:
-        return Result.fail(f"{name} has no Keras preprocessing layer (RandomRotation, "
-                           "RandomTranslation, RandomShear, RandomZoom, RandomFlip)")
-    problems = [problem for setting, wanted in settings.items() if setting != "fill_mode"
-                for problem in [_compare(setting, wanted, read, relative)] if problem]
+        return Result.fail(
+            f"{name} has no Keras preprocessing layer (RandomRotation, "
+            "RandomTranslation, RandomShear, RandomZoom, RandomFlip)"
+        )
+    problems = [
+        problem
+        for setting, wanted in settings.items()
+        if setting != "fill_mode"
+        for problem in [_compare(setting, wanted, read, relative)]
+        if problem
+    ]
     if "fill_mode" in settings:
-        wrong = {layer: mode for layer, mode in read["fill_modes"].items()
-                 if mode != settings["fill_mode"]}
+        wrong = {
+            layer: mode
+            for layer, mode in read["fill_modes"].items()
+            if mode != settings["fill_mode"]
+        }
         if wrong:
             listed = ", ".join(f"{layer} uses {mode!r}" for layer, mode in wrong.items())
-            problems.append(f"fill_mode={settings['fill_mode']!r}: {listed} (Keras' default "
-                            f"is 'reflect': pass fill_mode={settings['fill_mode']!r})")
+            problems.append(
+                f"fill_mode={settings['fill_mode']!r}: {listed} (Keras' default "
+                f"is 'reflect': pass fill_mode={settings['fill_mode']!r})"
+            )
     if problems:
         return Result.fail(f"{name}: " + "; ".join(problems))
     kinds = ", ".join(read["layers"])

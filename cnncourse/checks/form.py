@@ -55,8 +55,7 @@ def parse_reads(reads) -> dict[str, tuple[str, str]]:
         if not (isinstance(name, str) and name.isidentifier()):
             raise ValueError(f"read {name!r} is not a Python name")
         if kind not in KINDS:
-            raise ValueError(f"read {name!r} has kind {kind!r}; the kinds are "
-                             f"{', '.join(KINDS)}")
+            raise ValueError(f"read {name!r} has kind {kind!r}; the kinds are {', '.join(KINDS)}")
         if not isinstance(expression, str) or not expression.strip():
             raise ValueError(f"read {name!r} needs an expression, got {expression!r}")
         parsed[name] = (kind, expression)
@@ -86,7 +85,8 @@ def _is_kind(value, kind: str) -> bool:
         return isinstance(getattr(value, "history", None), Mapping)
     if kind == "run":
         return isinstance(getattr(value, "history", None), Mapping) and hasattr(
-            value, "seconds_per_epoch")
+            value, "seconds_per_epoch"
+        )
     if kind == "figure":
         from matplotlib.figure import Figure
 
@@ -112,8 +112,10 @@ def _plain(value, depth: int = 0) -> bool:
     if isinstance(value, (list, tuple)):
         return all(_plain(item, depth + 1) for item in value)
     if isinstance(value, Mapping):
-        return all(isinstance(key, (str, numbers.Real, bool, type(None))) and
-                   _plain(item, depth + 1) for key, item in value.items())
+        return all(
+            isinstance(key, (str, numbers.Real, bool, type(None))) and _plain(item, depth + 1)
+            for key, item in value.items()
+        )
     return hasattr(value, "__fspath__")
 
 

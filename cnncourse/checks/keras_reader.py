@@ -13,8 +13,15 @@ from cnncourse import keras_graph, spec
 from cnncourse.keras_graph import ModelReadError, walk_layers, weights_size
 from cnncourse.keras_spec import layer_spec, network_layers
 
-__all__ = ["ModelGraph", "ModelLayer", "ModelReadError", "layer_spec", "read_model",
-           "walk_layers", "weights_size"]
+__all__ = [
+    "ModelGraph",
+    "ModelLayer",
+    "ModelReadError",
+    "layer_spec",
+    "read_model",
+    "walk_layers",
+    "weights_size",
+]
 
 
 @dataclass(frozen=True)
@@ -48,20 +55,23 @@ def read_model(model) -> ModelGraph:
     graph = keras_graph.functional(model)
     if len(graph.outputs) != 1:
         raise ModelReadError(
-            f"your model has {len(graph.outputs)} outputs; the question asks for one")
+            f"your model has {len(graph.outputs)} outputs; the question asks for one"
+        )
     nodes = keras_graph.graph_nodes(graph)
     specs = network_layers(graph, nodes)
     layers = []
     for node, layer_spec_ in zip(nodes, specs):
         counts = keras_graph.param_counts(node.layer)
-        layers.append(ModelLayer(
-            spec=layer_spec_,
-            name=getattr(node.layer, "name", type(node.layer).__name__),
-            class_name=type(node.layer).__name__,
-            params=weights_size(getattr(node.layer, "weights", [])),
-            trainable_params=counts.trainable,
-            input_shape=node.input_shape,
-            output_shape=node.output_shape,
-            parents=node.parents,
-        ))
+        layers.append(
+            ModelLayer(
+                spec=layer_spec_,
+                name=getattr(node.layer, "name", type(node.layer).__name__),
+                class_name=type(node.layer).__name__,
+                params=weights_size(getattr(node.layer, "weights", [])),
+                trainable_params=counts.trainable,
+                input_shape=node.input_shape,
+                output_shape=node.output_shape,
+                parents=node.parents,
+            )
+        )
     return ModelGraph(layers=tuple(layers), output=keras_graph.producer(nodes, graph.outputs[0]))

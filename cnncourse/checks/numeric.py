@@ -33,9 +33,17 @@ def _close(a: float, b: float, tolerance: float, relative: float) -> bool:
     return abs(a - b) <= max(tolerance, relative * abs(b)) + 1e-12 * max(1.0, abs(b))
 
 
-def number(answer, expected: float, *, name: str = "your answer", tolerance: float = 0.0,
-           relative: float = 0.0, wrong: Explanations | None = None, hint: str = "",
-           reveal: bool = False) -> Result:
+def number(
+    answer,
+    expected: float,
+    *,
+    name: str = "your answer",
+    tolerance: float = 0.0,
+    relative: float = 0.0,
+    wrong: Explanations | None = None,
+    hint: str = "",
+    reveal: bool = False,
+) -> Result:
     """Whether ``answer`` is within ``tolerance`` (absolute) or ``relative`` of ``expected``.
 
     ``wrong`` maps known wrong values to the likely mistake, e.g.
@@ -70,9 +78,18 @@ def _label(key, label: str) -> str:
     return label.format(key) if "{" in label else f"{label} {key}"
 
 
-def numbers(answers, expected: Sequence[float] | Mapping, *, label: str = "layer {}",
-            first: int = 1, tolerance: float = 0.0, relative: float = 0.0,
-            wrong: Mapping | None = None, hint: str = "", reveal: bool = False) -> list[Result]:
+def numbers(
+    answers,
+    expected: Sequence[float] | Mapping,
+    *,
+    label: str = "layer {}",
+    first: int = 1,
+    tolerance: float = 0.0,
+    relative: float = 0.0,
+    wrong: Mapping | None = None,
+    hint: str = "",
+    reveal: bool = False,
+) -> list[Result]:
     """One `Result` per expected value (parameter counts per layer, answered as a list or dict).
 
     ``expected`` is a list (answers compared by position; entries are called
@@ -94,8 +111,18 @@ def numbers(answers, expected: Sequence[float] | Mapping, *, label: str = "layer
         if key not in got:
             results.append(Result.fail(f"{name}: no answer"))
             continue
-        results.append(number(got[key], value, name=name, tolerance=tolerance, relative=relative,
-                              wrong=(wrong or {}).get(key), hint=hint, reveal=reveal))
+        results.append(
+            number(
+                got[key],
+                value,
+                name=name,
+                tolerance=tolerance,
+                relative=relative,
+                wrong=(wrong or {}).get(key),
+                hint=hint,
+                reveal=reveal,
+            )
+        )
     return results
 
 
@@ -107,8 +134,11 @@ def _answers_by_key(answers, expected, keys) -> dict | str:
                 return dict(answers)
             return f"expected a list of {len(keys)} numbers, got a dict"
         return dict(answers)
-    if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence) and not hasattr(
-            answers, "tolist"):
+    if (
+        isinstance(answers, (str, bytes))
+        or not isinstance(answers, Sequence)
+        and not hasattr(answers, "tolist")
+    ):
         return f"expected a list of {len(keys)} numbers, got {type(answers).__name__}"
     values = list(answers.tolist() if hasattr(answers, "tolist") else answers)
     if len(values) != len(keys):
@@ -116,8 +146,9 @@ def _answers_by_key(answers, expected, keys) -> dict | str:
     return dict(zip(keys, values))
 
 
-def choice(answer, expected, *, name: str = "your answer", wrong: Mapping | None = None,
-           hint: str = "") -> Result:
+def choice(
+    answer, expected, *, name: str = "your answer", wrong: Mapping | None = None, hint: str = ""
+) -> Result:
     """Whether ``answer`` is ``expected`` (or one of them: a set or tuple of accepted answers).
 
     Strings compare without case or surrounding spaces. ``wrong`` maps wrong answers to
@@ -131,6 +162,7 @@ def choice(answer, expected, *, name: str = "your answer", wrong: Mapping | None
     if any(normal(answer) == normal(value) for value in accepted):
         return Result.ok(f"{name}: {answer!r} is right")
     message = f"{name}: {answer!r:.60} is not right"
-    explanation = next((text for key, text in (wrong or {}).items()
-                        if normal(answer) == normal(key)), hint)
+    explanation = next(
+        (text for key, text in (wrong or {}).items() if normal(answer) == normal(key)), hint
+    )
     return Result.fail(f"{message}: {explanation}" if explanation else message)

@@ -34,6 +34,7 @@ def reading_loaded_values(loaded: bool, missing: dict[str, str] | None = None) -
     _LOADED.update(values=bool(loaded), missing=dict(missing or {}), questions=[])
     return _LOADED["questions"]
 
+
 Check = Result | Iterable[Result] | Callable[[], Result | Iterable[Result]]
 
 
@@ -55,8 +56,13 @@ class Score(float):
     name: str
     results: tuple[tuple[Result, float], ...]
 
-    def __new__(cls, points: float, max_points: float, name: str,
-                results: Iterable[tuple[Result, float]] = ()) -> Self:
+    def __new__(
+        cls,
+        points: float,
+        max_points: float,
+        name: str,
+        results: Iterable[tuple[Result, float]] = (),
+    ) -> Self:
         score = super().__new__(cls, round(float(points), 4))
         score.max_points = round(float(max_points), 4)
         score.name = name
@@ -122,11 +128,14 @@ class Question:
                 try:
                     namespace[name] = eval(expression, namespace)  # noqa: S307 - the notebook's
                 except Exception as error:  # noqa: BLE001 - any failure of student code
-                    namespace[name] = Missing(name, f"could not be computed ({expression}): "
-                                                    f"{type(error).__name__}: {error}")
+                    namespace[name] = Missing(
+                        name,
+                        f"could not be computed ({expression}): {type(error).__name__}: {error}",
+                    )
             reason = _LOADED["missing"].get(name) if _LOADED["values"] else None
-            value = namespace.get(name, Missing(name, reason or "is not defined yet: run the "
-                                                               "cell that sets it"))
+            value = namespace.get(
+                name, Missing(name, reason or "is not defined yet: run the cell that sets it")
+            )
             self.add(of_kind(value, kind, name=name), points=0)
 
     def add(self, check: Check, points: float = 1) -> list[Result]:
@@ -153,7 +162,8 @@ class Question:
         if not results or not all(isinstance(result, Result) for result in results):
             raise TypeError(
                 f"{self.name}: add() takes a checks.Result, a list of them or a function "
-                f"returning one, got {check!r}")
+                f"returning one, got {check!r}"
+            )
         share = points / len(results)
         for result in results:
             self.parts.append((result, share))
@@ -181,6 +191,10 @@ class Question:
             failures = "\n".join(f"  - {result.message}" for result, _ in self.parts)
             raise AssertionError(f"{summary}\n{failures}")
         if self.echo:
-            print(summary if self.max_points else f"{self.name}: the form is right; its points "
-                  "are given at grading, by checks you do not see")
+            print(
+                summary
+                if self.max_points
+                else f"{self.name}: the form is right; its points "
+                "are given at grading, by checks you do not see"
+            )
         return score

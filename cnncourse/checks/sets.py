@@ -21,8 +21,11 @@ class _NotAList(TypeError):
 
 def _listed(value, name: str) -> list:
     """``value`` as a list of items; _NotAList naming ``name`` when it is not a collection."""
-    if isinstance(value, (str, bytes)) or isinstance(value, Mapping) or not isinstance(
-            value, Iterable):
+    if (
+        isinstance(value, (str, bytes))
+        or isinstance(value, Mapping)
+        or not isinstance(value, Iterable)
+    ):
         raise _NotAList(f"{name}: expected a list of items, got {type(value).__name__}")
     return list(value)
 
@@ -54,8 +57,15 @@ def _sort_key(item):
         return (1, repr(item))
 
 
-def same_items(answer, expected, *, name: str = "your answer", key: Key | None = None,
-               show: int = 4, hint: str = "") -> Result:
+def same_items(
+    answer,
+    expected,
+    *,
+    name: str = "your answer",
+    key: Key | None = None,
+    show: int = 4,
+    hint: str = "",
+) -> Result:
     """Whether ``answer`` holds exactly the items of ``expected`` (order ignored, no repeats).
 
     The message names the items missing from the answer and those it should not have.
@@ -74,36 +84,44 @@ def same_items(answer, expected, *, name: str = "your answer", key: Key | None =
     if missing:
         problems.append(f"{plural(len(missing), 'item')} missing ({_some(missing, show)})")
     if extra:
-        problems.append(f"{plural(len(extra), 'item')} that should not be there "
-                        f"({_some(extra, show)})")
+        problems.append(
+            f"{plural(len(extra), 'item')} that should not be there ({_some(extra, show)})"
+        )
     if repeated:
         problems.append(f"{plural(len(repeated), 'item')} listed twice ({_some(repeated, show)})")
     if problems:
         suffix = f" ({hint})" if hint else ""
-        return Result.fail(f"{name}: expected {count(len(wanted))} items, yours has "
-                           f"{'; '.join(problems)}{suffix}")
+        return Result.fail(
+            f"{name}: expected {count(len(wanted))} items, yours has {'; '.join(problems)}{suffix}"
+        )
     return Result.ok(f"{name}: all {count(len(wanted))} items are right")
 
 
-def disjoint(parts: Mapping, *, name: str = "your parts", key: Key | None = None,
-             show: int = 4) -> Result:
+def disjoint(
+    parts: Mapping, *, name: str = "your parts", key: Key | None = None, show: int = 4
+) -> Result:
     """Whether no item is in two of ``parts`` (a mapping part name -> items), e.g. a split."""
     if not isinstance(parts, Mapping) or not parts:
-        return Result.fail(f"{name}: expected a dict of part name -> items, got "
-                           f"{type(parts).__name__}")
+        return Result.fail(
+            f"{name}: expected a dict of part name -> items, got {type(parts).__name__}"
+        )
     try:
-        keyed = {part: set(_keyed(_listed(items, f"{name}[{part!r}]"), key))
-                 for part, items in parts.items()}
+        keyed = {
+            part: set(_keyed(_listed(items, f"{name}[{part!r}]"), key))
+            for part, items in parts.items()
+        }
     except Exception as error:  # noqa: BLE001 - the student's value or key failed
         return _unreadable(error, name)
     names = list(keyed)
     for i, first in enumerate(names):
-        for second in names[i + 1:]:
+        for second in names[i + 1 :]:
             shared = keyed[first] & keyed[second]
             if shared:
-                return Result.fail(f"{name}: {first} and {second} share "
-                                   f"{plural(len(shared), 'item')} ({_some(shared, show)}): "
-                                   "an image may be in one part only")
+                return Result.fail(
+                    f"{name}: {first} and {second} share "
+                    f"{plural(len(shared), 'item')} ({_some(shared, show)}): "
+                    "an image may be in one part only"
+                )
     sizes = ", ".join(f"{part} {count(len(items))}" for part, items in keyed.items())
     return Result.ok(f"{name} do not overlap ({sizes})")
 
@@ -112,21 +130,30 @@ def balanced(counts: Mapping, *, name: str = "your classes", tolerance: int = 0)
     """Whether every class of ``counts`` (class -> number of items) has as many items,
     give or take ``tolerance``."""
     if not isinstance(counts, Mapping) or not counts:
-        return Result.fail(f"{name}: expected a dict of class -> count, got "
-                           f"{type(counts).__name__}")
+        return Result.fail(
+            f"{name}: expected a dict of class -> count, got {type(counts).__name__}"
+        )
     try:
         values = {label: int(value) for label, value in counts.items()}
     except (TypeError, ValueError):
         return Result.fail(f"{name}: the counts must be whole numbers, got {dict(counts)!r:.80}")
     listed = ", ".join(f"{label} {count(value)}" for label, value in values.items())
     if max(values.values()) - min(values.values()) > tolerance:
-        return Result.fail(f"{name} are not balanced ({listed}): every class should have "
-                           "the same number of images")
+        return Result.fail(
+            f"{name} are not balanced ({listed}): every class should have the same number of images"
+        )
     return Result.ok(f"{name} are balanced ({listed})")
 
 
-def best_choice(chosen, scores: Mapping, *, name: str = "your choice", key: Key | None = None,
-                largest: bool = True, score_name: str = "score") -> Result:
+def best_choice(
+    chosen,
+    scores: Mapping,
+    *,
+    name: str = "your choice",
+    key: Key | None = None,
+    largest: bool = True,
+    score_name: str = "score",
+) -> Result:
     """Whether ``chosen`` is the candidate with the best score (``scores``: candidate ->
     score; the largest, or the smallest with ``largest=False``); any of tied best ones passes.
     """
@@ -145,7 +172,10 @@ def best_choice(chosen, scores: Mapping, *, name: str = "your choice", key: Key 
     if pick in winners:
         return Result.ok(f"{name}: {_text(pick)} has the {word} {score_name} ({best:.4g})")
     if pick in keyed:
-        return Result.fail(f"{name}: {_text(pick)} has {score_name} {keyed[pick]:.4g}, but "
-                           f"{_text(winners[0])} has the {word} ({best:.4g})")
-    return Result.fail(f"{name}: {_text(pick)} is none of the candidates "
-                       f"({_some(keyed, len(keyed))})")
+        return Result.fail(
+            f"{name}: {_text(pick)} has {score_name} {keyed[pick]:.4g}, but "
+            f"{_text(winners[0])} has the {word} ({best:.4g})"
+        )
+    return Result.fail(
+        f"{name}: {_text(pick)} is none of the candidates ({_some(keyed, len(keyed))})"
+    )

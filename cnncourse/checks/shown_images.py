@@ -48,8 +48,15 @@ def _shown(figure) -> list | None:
     return [image.get_array() for axis in axes if axis.get_visible() for image in axis.images]
 
 
-def images_from(figure, images, *, name: str = "your figure", source: str = "the images",
-                others=None, others_name: str = "other images") -> Result:
+def images_from(
+    figure,
+    images,
+    *,
+    name: str = "your figure",
+    source: str = "the images",
+    others=None,
+    others_name: str = "other images",
+) -> Result:
     """Whether every image drawn (imshow) on ``figure`` is one of ``images``.
 
     ``images`` is an array (N, H, W[, C]) of 8-bit values or of floats in [0, 1];
@@ -58,8 +65,9 @@ def images_from(figure, images, *, name: str = "your figure", source: str = "the
     """
     shown = _shown(figure)
     if shown is None:
-        return Result.fail(f"{name}: expected a matplotlib Figure or Axes, got "
-                           f"{type(figure).__name__}")
+        return Result.fail(
+            f"{name}: expected a matplotlib Figure or Axes, got {type(figure).__name__}"
+        )
     if not shown:
         return Result.fail(f"{name} shows no image (plot them with imshow)")
     wanted = _index(images)
@@ -70,8 +78,11 @@ def images_from(figure, images, *, name: str = "your figure", source: str = "the
         if key in wanted:
             continue
         if key in other:
-            return Result.fail(f"{name}: image {number} is {others_name}[{other[key]}], not one "
-                               f"of {source}")
-        return Result.fail(f"{name}: image {number} is not one of {source} (show them as "
-                           "they are, e.g. ax.imshow(images[i]))")
+            return Result.fail(
+                f"{name}: image {number} is {others_name}[{other[key]}], not one of {source}"
+            )
+        return Result.fail(
+            f"{name}: image {number} is not one of {source} (show them as "
+            "they are, e.g. ax.imshow(images[i]))"
+        )
     return Result.ok(f"{name} shows {plural(len(shown), 'image')} of {source}")

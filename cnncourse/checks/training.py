@@ -10,8 +10,13 @@ from cnncourse.checks.result import Result, count, plural
 from cnncourse.keras_graph import walk_layers, weights_size
 from cnncourse.profile import current_profile
 
-_ACCURACY_ALIASES = ("accuracy", "acc", "binary_accuracy", "categorical_accuracy",
-                     "sparse_categorical_accuracy")
+_ACCURACY_ALIASES = (
+    "accuracy",
+    "acc",
+    "binary_accuracy",
+    "categorical_accuracy",
+    "sparse_categorical_accuracy",
+)
 
 
 def find_layer(model, layer):
@@ -51,13 +56,16 @@ def frozen(model, layer=None, *, label: str | None = None) -> Result:
         return failure
     _, total, trainable_count = counts
     if trainable_count:
-        return Result.fail(f"{label} must be frozen: {count(trainable_count)} of its "
-                           f"{count(total)} parameters are trainable")
+        return Result.fail(
+            f"{label} must be frozen: {count(trainable_count)} of its "
+            f"{count(total)} parameters are trainable"
+        )
     return Result.ok(f"{label} is frozen ({count(total)} parameters, none trainable)")
 
 
-def trainable(model, layer=None, *, label: str | None = None,
-              expected: int | None = None) -> Result:
+def trainable(
+    model, layer=None, *, label: str | None = None, expected: int | None = None
+) -> Result:
     """Whether ``layer`` trains: all its parameters, or exactly ``expected`` of them."""
     label = label or (f"layer {layer!r}" if layer is not None else "the model")
     counts, failure = _layer_counts(model, layer, label)
@@ -67,16 +75,26 @@ def trainable(model, layer=None, *, label: str | None = None,
     wanted = total if expected is None else expected
     if trainable_count != wanted:
         if trainable_count == 0:
-            return Result.fail(f"{label} must be trainable: all of its {count(total)} "
-                               "parameters are frozen")
-        return Result.fail(f"{label} should have {count(wanted)} trainable parameters, "
-                           f"yours has {count(trainable_count)} of {count(total)}")
-    return Result.ok(f"{label} trains: {count(trainable_count)} of its {count(total)} "
-                     "parameters are trainable")
+            return Result.fail(
+                f"{label} must be trainable: all of its {count(total)} parameters are frozen"
+            )
+        return Result.fail(
+            f"{label} should have {count(wanted)} trainable parameters, "
+            f"yours has {count(trainable_count)} of {count(total)}"
+        )
+    return Result.ok(
+        f"{label} trains: {count(trainable_count)} of its {count(total)} parameters are trainable"
+    )
 
 
-def parameters(model, expected: int, *, trainable_count: int | None = None,
-               wrong: Mapping | None = None, name: str = "total parameters") -> Result:
+def parameters(
+    model,
+    expected: int,
+    *,
+    trainable_count: int | None = None,
+    wrong: Mapping | None = None,
+    name: str = "total parameters",
+) -> Result:
     """Whether the model has ``expected`` parameters (and ``trainable_count`` trainable)."""
     if not hasattr(model, "count_params"):
         return Result.fail(f"{name}: expected a Keras model, got {type(model).__name__}")
@@ -86,8 +104,10 @@ def parameters(model, expected: int, *, trainable_count: int | None = None,
         return result
     got = weights_size(model.trainable_weights)
     if got != trainable_count:
-        return Result.fail(f"trainable parameters of your model: expected "
-                           f"{count(trainable_count)}, yours has {count(got)}")
+        return Result.fail(
+            f"trainable parameters of your model: expected "
+            f"{count(trainable_count)}, yours has {count(got)}"
+        )
     return Result.ok(f"{result.message}, {count(got)} of them trainable")
 
 
@@ -102,15 +122,18 @@ def output_shape(value, expected: tuple, *, name: str = "the output") -> Result:
     elif hasattr(value, "shape"):
         shape = tuple(int(d) if d is not None else None for d in value.shape)
     else:
-        return Result.fail(f"{name}: expected a Keras model or an array, got "
-                           f"{type(value).__name__}")
+        return Result.fail(
+            f"{name}: expected a Keras model or an array, got {type(value).__name__}"
+        )
     expected = tuple(expected)
     compared = shape[1:] if outputs and len(expected) == len(shape) - 1 else shape
     if len(compared) == len(expected) and all(
-            e is None or e == s for e, s in zip(expected, compared)):
+        e is None or e == s for e, s in zip(expected, compared)
+    ):
         return Result.ok(f"{name} has shape {shape_text(shape)}")
-    return Result.fail(f"{name}: expected shape {shape_text(expected)}, "
-                       f"yours is {shape_text(compared)}")
+    return Result.fail(
+        f"{name}: expected shape {shape_text(expected)}, yours is {shape_text(compared)}"
+    )
 
 
 def per_profile(value, profile: str | None = None):
@@ -132,7 +155,7 @@ def _find_metric(values: dict, metric: str) -> str | None:
     if metric in values:
         return metric
     prefix = "val_" if metric.startswith("val_") else ""
-    base = metric[len(prefix):]
+    base = metric[len(prefix) :]
     if base in ("accuracy", "acc"):
         for alias in _ACCURACY_ALIASES:
             if prefix + alias in values:
@@ -140,8 +163,15 @@ def _find_metric(values: dict, metric: str) -> str | None:
     return None
 
 
-def history(history, threshold, *, metric: str = "val_accuracy", epochs: int | None = None,
-            use: str = "last", profile: str | None = None) -> Result:
+def history(
+    history,
+    threshold,
+    *,
+    metric: str = "val_accuracy",
+    epochs: int | None = None,
+    use: str = "last",
+    profile: str | None = None,
+) -> Result:
     """Whether a training history reached ``threshold`` on ``metric`` (keras History or dict).
 
     ``threshold`` is a number or a dict keyed by profile name (the active profile's entry
@@ -153,24 +183,27 @@ def history(history, threshold, *, metric: str = "val_accuracy", epochs: int | N
     goal = float(per_profile(threshold, profile))
     values = _history_dict(history)
     if values is None:
-        return Result.fail("expected the History that model.fit returns (or its .history dict), "
-                           f"got {type(history).__name__}")
+        return Result.fail(
+            "expected the History that model.fit returns (or its .history dict), "
+            f"got {type(history).__name__}"
+        )
     key = _find_metric(values, metric)
     if key is None:
         hint = " (did you pass validation data to fit?)" if metric.startswith("val_") else ""
-        return Result.fail(f"your history has no {metric!r}{hint}; it has: "
-                           f"{', '.join(values) or 'nothing'}")
+        return Result.fail(
+            f"your history has no {metric!r}{hint}; it has: {', '.join(values) or 'nothing'}"
+        )
     series = [as_number(v) for v in values[key]]
     if not series or any(v is None for v in series):
         return Result.fail(f"your history's {key!r} is empty or not numeric")
     if epochs is not None and len(series) != epochs:
-        return Result.fail(f"expected {plural(epochs, 'epoch')} of training, your history has "
-                           f"{len(series)}")
+        return Result.fail(
+            f"expected {plural(epochs, 'epoch')} of training, your history has {len(series)}"
+        )
     reached = series[-1] if use == "last" else max(series)
     which = "final" if use == "last" else "best"
     profile_name = profile or current_profile().name
     where = f" in the {profile_name} profile" if isinstance(threshold, Mapping) else ""
     if reached < goal:
-        return Result.fail(f"{which} {key} {reached:.3f} is below the {goal:.3f} "
-                           f"expected{where}")
+        return Result.fail(f"{which} {key} {reached:.3f} is below the {goal:.3f} expected{where}")
     return Result.ok(f"{which} {key} {reached:.3f} reaches {goal:.3f}{where}")

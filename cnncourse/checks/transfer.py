@@ -24,8 +24,14 @@ def _is_model(value) -> bool:
 # --------------------------------------------------------------------------- trainable layers
 
 
-def trainable_layers(model, last: int, *, base: str | None = None, label: str | None = None,
-                     skip_batchnorm: bool = True) -> Result:
+def trainable_layers(
+    model,
+    last: int,
+    *,
+    base: str | None = None,
+    label: str | None = None,
+    skip_batchnorm: bool = True,
+) -> Result:
     """Whether only the last ``last`` layers of a base train (``base``: its name in ``model``).
 
     As in ``for layer in base.layers[:-last]: layer.trainable = False``: layers are counted
@@ -39,16 +45,18 @@ def trainable_layers(model, last: int, *, base: str | None = None, label: str | 
         return Result.fail(f"expected a Keras model, got {type(model).__name__}")
     found = model
     if base is not None:
-        found = next((layer for layer in walk_layers(model)
-                      if getattr(layer, "name", None) == base), None)
+        found = next(
+            (layer for layer in walk_layers(model) if getattr(layer, "name", None) == base), None
+        )
         if found is None or not _is_model(found):
             names = ", ".join(layer.name for layer in model.layers)
-            return Result.fail(f"your model has no nested model called {base!r} (its layers: "
-                               f"{names})")
+            return Result.fail(
+                f"your model has no nested model called {base!r} (its layers: {names})"
+            )
     label = label or f"the base {found.name!r}"
     layers = list(found.layers)
     training = {id(weight) for weight in model.trainable_weights}  # frozen parents count
-    wanted_names = {layer.name for layer in layers[len(layers) - last:]} if last else set()
+    wanted_names = {layer.name for layer in layers[len(layers) - last :]} if last else set()
     judged, should, wrong_frozen, wrong_training = 0, [], [], []
     for layer in layers:
         if not layer.weights or (skip_batchnorm and type(layer).__name__ == "BatchNormalization"):
@@ -66,28 +74,41 @@ def trainable_layers(model, last: int, *, base: str | None = None, label: str | 
         return Result.fail(
             f"{label}: layer {wrong_frozen[0]!r} is one of its last {plural(last, 'layer')} and "
             f"should train, yours is frozen ({plural(len(wrong_frozen), 'layer')} with weights "
-            f"frozen that should train: {', '.join(wrong_frozen)})")
+            f"frozen that should train: {', '.join(wrong_frozen)})"
+        )
     if wrong_training:
         return Result.fail(
             f"{label}: layer {wrong_training[0]!r} should be frozen, only the last "
             f"{plural(last, 'layer')} of base.layers train; yours also trains "
-            f"{', '.join(wrong_training)} ({plural(len(wrong_training), 'layer')} too many)")
+            f"{', '.join(wrong_training)} ({plural(len(wrong_training), 'layer')} too many)"
+        )
     names = ", ".join(layer.name for layer in should) or "none"
-    return Result.ok(f"{label}: its last {plural(last, 'layer')} train ({names}: "
-                     f"{count(trained)} parameters), the other {judged - len(should)} layers "
-                     "with weights are frozen")
+    return Result.ok(
+        f"{label}: its last {plural(last, 'layer')} train ({names}: "
+        f"{count(trained)} parameters), the other {judged - len(should)} layers "
+        "with weights are frozen"
+    )
 
 
 # --------------------------------------------------------------------------- copied weights
 
 
 def _layers_of(model, kinds) -> list:
-    return [layer for layer in walk_layers(model) if layer is not model and
-            type(layer).__name__ in kinds]
+    return [
+        layer
+        for layer in walk_layers(model)
+        if layer is not model and type(layer).__name__ in kinds
+    ]
 
 
-def same_weights(model, source, *, kinds=("Conv2D", "BatchNormalization"),
-                 name: str = "your model", source_name: str = "the trained model") -> Result:
+def same_weights(
+    model,
+    source,
+    *,
+    kinds=("Conv2D", "BatchNormalization"),
+    name: str = "your model",
+    source_name: str = "the trained model",
+) -> Result:
     """Whether the layers of ``kinds`` in ``model`` hold the weights of those of ``source``.
 
     Layers are paired in order (nested models included); shared layer objects and copies
@@ -102,26 +123,34 @@ def same_weights(model, source, *, kinds=("Conv2D", "BatchNormalization"),
     mine, theirs = _layers_of(model, kinds), _layers_of(source, kinds)
     kind_text = " and ".join(kinds)
     if len(mine) != len(theirs):
-        return Result.fail(f"{name} has {plural(len(mine), f'{kind_text} layer')}, {source_name} "
-                           f"has {len(theirs)}: move all of its {kind_text} layers")
+        return Result.fail(
+            f"{name} has {plural(len(mine), f'{kind_text} layer')}, {source_name} "
+            f"has {len(theirs)}: move all of its {kind_text} layers"
+        )
     if not mine:
         return Result.fail(f"{source_name} has no {kind_text} layer to compare")
     for number, (new, old) in enumerate(zip(mine, theirs), start=1):
         new_weights, old_weights = new.get_weights(), old.get_weights()
         shapes = [tuple(w.shape) for w in new_weights], [tuple(w.shape) for w in old_weights]
         if shapes[0] != shapes[1]:
-            return Result.fail(f"{name}: {type(new).__name__} {new.name!r} (number {number}) has "
-                               f"weights of shapes {shapes[0]}, {old.name!r} of {source_name} "
-                               f"has {shapes[1]}")
-        if not all(np.allclose(a, b, rtol=1e-6, atol=1e-7)
-                   for a, b in zip(new_weights, old_weights)):
+            return Result.fail(
+                f"{name}: {type(new).__name__} {new.name!r} (number {number}) has "
+                f"weights of shapes {shapes[0]}, {old.name!r} of {source_name} "
+                f"has {shapes[1]}"
+            )
+        if not all(
+            np.allclose(a, b, rtol=1e-6, atol=1e-7) for a, b in zip(new_weights, old_weights)
+        ):
             return Result.fail(
                 f"{name}: {type(new).__name__} {new.name!r} (number {number}) does not hold the "
                 f"weights of {old.name!r} of {source_name}: copy them "
-                "(new_layer.set_weights(old_layer.get_weights())) or reuse the trained layers")
+                "(new_layer.set_weights(old_layer.get_weights())) or reuse the trained layers"
+            )
     total = sum(weights_size(layer.weights) for layer in mine)
-    return Result.ok(f"{name}: its {plural(len(mine), f'{kind_text} layer')} hold the weights of "
-                     f"{source_name} ({count(total)} values)")
+    return Result.ok(
+        f"{name}: its {plural(len(mine), f'{kind_text} layer')} hold the weights of "
+        f"{source_name} ({count(total)} values)"
+    )
 
 
 # --------------------------------------------------------------------------- input size
@@ -137,8 +166,9 @@ def _first_convolution(model, fed: tuple):
     try:
         nodes = keras_graph.graph_nodes(model)
     except keras_graph.ModelReadError:
-        raise ValueError(f"{getattr(model, 'name', model)!r} is not a Functional or built "
-                         "Sequential Keras model") from None
+        raise ValueError(
+            f"{getattr(model, 'name', model)!r} is not a Functional or built Sequential Keras model"
+        ) from None
     for node in nodes:
         if node.is_input:
             continue
@@ -172,8 +202,10 @@ def input_size(model, shape, *, name: str = "your model") -> Result:
     shape = tuple(shape)
     given = tuple(None if d is None else int(d) for d in model.inputs[0].shape[1:])
     if len(given) != len(shape) or any(g is not None and g != s for g, s in zip(given, shape)):
-        return Result.fail(f"{name} takes {dims_text(given)} images, not {dims_text(shape)}: "
-                           f"give it a new keras.Input(shape={shape})")
+        return Result.fail(
+            f"{name} takes {dims_text(given)} images, not {dims_text(shape)}: "
+            f"give it a new keras.Input(shape={shape})"
+        )
     try:
         found = _first_convolution(model, shape)
     except ValueError as error:
@@ -182,15 +214,21 @@ def input_size(model, shape, *, name: str = "your model") -> Result:
         return Result.fail(f"{name} has no Conv2D layer: where is the convolutional base?")
     layer, seen = found
     if seen is None:
-        return Result.fail(f"{name} resizes the images: layer {layer.name!r} "
-                           f"({type(layer).__name__}) changes their size before the first "
-                           "convolution; move the convolutional base to the new size instead")
+        return Result.fail(
+            f"{name} resizes the images: layer {layer.name!r} "
+            f"({type(layer).__name__}) changes their size before the first "
+            "convolution; move the convolutional base to the new size instead"
+        )
     if tuple(seen) != shape:
-        return Result.fail(f"{name}: its first Conv2D {layer.name!r} sees {dims_text(seen)} "
-                           f"images, not {dims_text(shape)}: the images are made smaller "
-                           "before the convolutions; move the convolutional base instead")
-    return Result.ok(f"{name} takes {dims_text(shape)} images and its first Conv2D "
-                     f"{layer.name!r} sees them at that size")
+        return Result.fail(
+            f"{name}: its first Conv2D {layer.name!r} sees {dims_text(seen)} "
+            f"images, not {dims_text(shape)}: the images are made smaller "
+            "before the convolutions; move the convolutional base instead"
+        )
+    return Result.ok(
+        f"{name} takes {dims_text(shape)} images and its first Conv2D "
+        f"{layer.name!r} sees them at that size"
+    )
 
 
 # --------------------------------------------------------------------------- relabelled data
@@ -203,8 +241,9 @@ def _class_text(label, class_names) -> str:
     return str(label)
 
 
-def labels(answer, expected, *, class_names=None, name: str = "your labels",
-           hint: str = "") -> Result:
+def labels(
+    answer, expected, *, class_names=None, name: str = "your labels", hint: str = ""
+) -> Result:
     """Whether ``answer`` holds the class numbers ``expected``, one per image, in order.
 
     ``class_names`` (the names of the expected labels, in label order) makes the message
@@ -221,12 +260,16 @@ def labels(answer, expected, *, class_names=None, name: str = "your labels",
     if data.ndim == 2 and data.shape[1] == 1:
         data = data[:, 0]
     if data.ndim == 2 and class_names is not None and data.shape[1] == len(class_names):
-        return Result.fail(f"{name}: expected one class number per image, yours are one-hot "
-                           f"rows of shape {data.shape} (np.argmax(labels, axis=1) gives the "
-                           "numbers)")
+        return Result.fail(
+            f"{name}: expected one class number per image, yours are one-hot "
+            f"rows of shape {data.shape} (np.argmax(labels, axis=1) gives the "
+            "numbers)"
+        )
     if data.ndim != 1 or data.dtype == object:
-        return Result.fail(f"{name}: expected one class number per image (shape "
-                           f"({len(want)},)), yours has shape {data.shape}")
+        return Result.fail(
+            f"{name}: expected one class number per image (shape "
+            f"({len(want)},)), yours has shape {data.shape}"
+        )
     if len(data) != len(want):
         message = f"{name}: expected {count(len(want))} labels, yours has {count(len(data))}"
         return Result.fail(f"{message} ({hint})" if hint else message)
@@ -234,8 +277,10 @@ def labels(answer, expected, *, class_names=None, name: str = "your labels",
         return Result.fail(f"{name}: expected whole class numbers, yours are {data.dtype}")
     if np.array_equal(data.astype(np.int64), want.astype(np.int64)):
         classes = len(np.unique(want))
-        return Result.ok(f"{name}: all {count(len(want))} labels are right "
-                         f"({plural(classes, 'class', 'classes')})")
+        return Result.ok(
+            f"{name}: all {count(len(want))} labels are right "
+            f"({plural(classes, 'class', 'classes')})"
+        )
     wrong_classes = 0
     first = None
     for label in np.unique(want):
@@ -248,11 +293,16 @@ def labels(answer, expected, *, class_names=None, name: str = "your labels",
                 values, counts = np.unique(got[wrong], return_counts=True)
                 first = (label, int(mask.sum()), int(wrong.sum()), values[np.argmax(counts)])
     label, total, wrong_count, common = first
-    what = f"class {class_names[int(label)]!r}" if class_names is not None and \
-        0 <= int(label) < len(class_names) else f"label {int(label)}"
+    what = (
+        f"class {class_names[int(label)]!r}"
+        if class_names is not None and 0 <= int(label) < len(class_names)
+        else f"label {int(label)}"
+    )
     more = f"; {wrong_classes - 1} other classes are wrong too" if wrong_classes > 1 else ""
-    return Result.fail(f"{name}: the {total} images of {what} should have label {int(label)}, "
-                       f"{wrong_count} of yours have {_class_text(common, class_names)}{more}")
+    return Result.fail(
+        f"{name}: the {total} images of {what} should have label {int(label)}, "
+        f"{wrong_count} of yours have {_class_text(common, class_names)}{more}"
+    )
 
 
 def same_array(answer, expected, *, name: str = "your array", hint: str = "") -> Result:
@@ -276,9 +326,11 @@ def same_array(answer, expected, *, name: str = "your array", hint: str = "") ->
         return Result.fail(f"{name}: {data} is not right{suffix}")
     differs = np.any((data != want).reshape(len(want), -1), axis=1)
     first = int(np.argmax(differs))
-    return Result.fail(f"{name}: {count(int(differs.sum()))} of {count(len(want))} entries along "
-                       f"the first axis differ from the expected ones (the first is number "
-                       f"{first}){suffix}")
+    return Result.fail(
+        f"{name}: {count(int(differs.sum()))} of {count(len(want))} entries along "
+        f"the first axis differ from the expected ones (the first is number "
+        f"{first}){suffix}"
+    )
 
 
 # --------------------------------------------------------------------------- the base built
@@ -301,7 +353,9 @@ def reference_base(model, asked: str, input_shape, *, fallback: str = "efficient
     name = str(base.name).lower()
     allowed = (asked.lower(), fallback)
     if name not in allowed or name not in architecture_names():
-        raise ValueError(f"the base of {model.name!r} is {base.name!r}: expected "
-                         f"{asked!r} or, without its ImageNet weights, {fallback!r} "
-                         "(as models.load_base builds them)")
+        raise ValueError(
+            f"the base of {model.name!r} is {base.name!r}: expected "
+            f"{asked!r} or, without its ImageNet weights, {fallback!r} "
+            "(as models.load_base builds them)"
+        )
     return load_base(name, input_shape, weights=None).model

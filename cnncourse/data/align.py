@@ -33,8 +33,10 @@ class ClassAlignment:
             raise DataError(f"alignment classes must be distinct, got {list(self.classes)}")
         for alias, target in self.synonyms.items():
             if _key(target) not in keys:
-                raise DataError(f"synonym {alias!r} -> {target!r}: {target!r} is not one of "
-                                f"the aligned classes {list(self.classes)}")
+                raise DataError(
+                    f"synonym {alias!r} -> {target!r}: {target!r} is not one of "
+                    f"the aligned classes {list(self.classes)}"
+                )
 
     @classmethod
     def shared(cls, first_names, second_names, synonyms: dict[str, str] | None = None):
@@ -46,12 +48,15 @@ class ClassAlignment:
         second = {_key(synonyms.get(name, name)) for name in second_names}
         for alias, target in synonyms.items():
             if _key(target) not in {_key(name) for name in first_names}:
-                raise DataError(f"synonym {alias!r} -> {target!r}: {target!r} is not a class "
-                                f"of the first dataset {list(first_names)}")
+                raise DataError(
+                    f"synonym {alias!r} -> {target!r}: {target!r} is not a class "
+                    f"of the first dataset {list(first_names)}"
+                )
         classes = [name for name in first_names if _key(name) in second]
         if not classes:
-            raise DataError(f"the datasets share no class: {list(first_names)} and "
-                            f"{list(second_names)}")
+            raise DataError(
+                f"the datasets share no class: {list(first_names)} and {list(second_names)}"
+            )
         return cls(tuple(classes), synonyms)
 
     def canonical(self, name: str) -> str | None:
@@ -73,16 +78,16 @@ class ClassAlignment:
             if canonical is None:
                 continue
             if canonical in seen:
-                raise DataError(f"classes {seen[canonical]!r} and {name!r} both map to "
-                                f"{canonical!r}")
+                raise DataError(
+                    f"classes {seen[canonical]!r} and {name!r} both map to {canonical!r}"
+                )
             seen[canonical] = name
             mapping[index] = self.classes.index(canonical)
         return mapping
 
     def dropped(self, class_names) -> list[str]:
         """The classes of a dataset that the alignment drops."""
-        return [name for name, label in zip(class_names, self.label_map(class_names))
-                if label < 0]
+        return [name for name, label in zip(class_names, self.label_map(class_names)) if label < 0]
 
     def relabel(self, labels, class_names) -> tuple[np.ndarray, np.ndarray]:
         """``(keep, new_labels)``: a mask of the examples kept and their aligned labels."""
@@ -94,8 +99,10 @@ class ClassAlignment:
         labels = labels.astype(np.int64)
         bad = labels[(labels < 0) | (labels >= len(class_names))]
         if bad.size:
-            raise DataError(f"label {int(bad[0])} is outside 0..{len(class_names) - 1} for "
-                            f"the classes {list(class_names)}")
+            raise DataError(
+                f"label {int(bad[0])} is outside 0..{len(class_names) - 1} for "
+                f"the classes {list(class_names)}"
+            )
         mapped = self.label_map(class_names)[labels]
         keep = mapped >= 0
         return keep, mapped[keep]
@@ -108,17 +115,29 @@ class ClassAlignment:
 
     def apply_set(self, image_set: ImageSet) -> ImageSet:
         """An ImageSet with the dropped classes removed and labels in the aligned order."""
-        missing = [name for name in self.classes
-                   if name not in [self.canonical(c) for c in image_set.class_names]]
+        missing = [
+            name
+            for name in self.classes
+            if name not in [self.canonical(c) for c in image_set.class_names]
+        ]
         if missing:
-            raise DataError(f"{image_set.name or 'image set'} has no class {missing[0]!r} "
-                            f"(its classes: {image_set.class_names})")
-        x_train, y_train = self.apply(image_set.x_train, image_set.y_train,
-                                      image_set.class_names)
+            raise DataError(
+                f"{image_set.name or 'image set'} has no class {missing[0]!r} "
+                f"(its classes: {image_set.class_names})"
+            )
+        x_train, y_train = self.apply(image_set.x_train, image_set.y_train, image_set.class_names)
         x_test, y_test = self.apply(image_set.x_test, image_set.y_test, image_set.class_names)
         notes = dict(image_set.notes, dropped_classes=self.dropped(image_set.class_names))
-        return ImageSet(x_train, y_train, x_test, y_test, list(self.classes), image_set.source,
-                        image_set.name, notes)
+        return ImageSet(
+            x_train,
+            y_train,
+            x_test,
+            y_test,
+            list(self.classes),
+            image_set.source,
+            image_set.name,
+            notes,
+        )
 
 
 def align_classes(images, labels, class_names, classes, synonyms=None):

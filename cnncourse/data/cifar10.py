@@ -10,8 +10,18 @@ import numpy as np
 from cnncourse.data.errors import DataError, require_file, require_folder
 from cnncourse.data.imageset import ImageSet
 
-CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
-                   "ship", "truck"]
+CIFAR10_CLASSES = [
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+]
 FOLDER_NAME = "cifar-10-batches-py"
 TRAIN_BATCHES = [f"data_batch_{number}" for number in range(1, 6)]
 TEST_BATCH = "test_batch"
@@ -45,17 +55,32 @@ def _unpickle(path: Path) -> dict:
         with path.open("rb") as handle:
             content = _BatchUnpickler(handle, encoding="bytes").load()
     except EOFError:
-        raise DataError(f"CIFAR-10 file {str(path)!r} is truncated (ends in the middle of "
-                        "the pickle)") from None
-    except (pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError,
-            IndexError, KeyError, MemoryError, OverflowError) as error:
-        raise DataError(f"CIFAR-10 file {str(path)!r} is not a readable CIFAR-10 pickle "
-                        f"batch: {error}") from None
+        raise DataError(
+            f"CIFAR-10 file {str(path)!r} is truncated (ends in the middle of the pickle)"
+        ) from None
+    except (
+        pickle.UnpicklingError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        ImportError,
+        IndexError,
+        KeyError,
+        MemoryError,
+        OverflowError,
+    ) as error:
+        raise DataError(
+            f"CIFAR-10 file {str(path)!r} is not a readable CIFAR-10 pickle batch: {error}"
+        ) from None
     if not isinstance(content, dict):
-        raise DataError(f"CIFAR-10 file {str(path)!r} holds a {type(content).__name__}, "
-                        "expected a dict with keys b'data' and b'labels'")
-    return {key.decode("latin1") if isinstance(key, bytes) else str(key): value
-            for key, value in content.items()}
+        raise DataError(
+            f"CIFAR-10 file {str(path)!r} holds a {type(content).__name__}, "
+            "expected a dict with keys b'data' and b'labels'"
+        )
+    return {
+        key.decode("latin1") if isinstance(key, bytes) else str(key): value
+        for key, value in content.items()
+    }
 
 
 def read_cifar10_batch(path) -> tuple[np.ndarray, np.ndarray]:
@@ -64,22 +89,25 @@ def read_cifar10_batch(path) -> tuple[np.ndarray, np.ndarray]:
     content = _unpickle(path)
     for key in ("data", "labels"):
         if key not in content:
-            raise DataError(f"CIFAR-10 file {str(path)!r} has no b'{key}' entry "
-                            f"(keys: {sorted(content)})")
+            raise DataError(
+                f"CIFAR-10 file {str(path)!r} has no b'{key}' entry (keys: {sorted(content)})"
+            )
     data = np.asarray(content["data"])
     if data.dtype != np.uint8:
         raise DataError(f"CIFAR-10 file {str(path)!r}: b'data' must be uint8, got {data.dtype}")
     if data.ndim != 2 or data.shape[1] != IMAGE_BYTES:
-        raise DataError(f"CIFAR-10 file {str(path)!r}: b'data' must have shape (N, {IMAGE_BYTES})"
-                        f", got {data.shape}")
+        raise DataError(
+            f"CIFAR-10 file {str(path)!r}: b'data' must have shape (N, {IMAGE_BYTES})"
+            f", got {data.shape}"
+        )
     try:
         labels = np.asarray(content["labels"], dtype=np.int64)
     except (TypeError, ValueError):
-        raise DataError(f"CIFAR-10 file {str(path)!r}: b'labels' is not a list of integers"
-                        ) from None
+        raise DataError(
+            f"CIFAR-10 file {str(path)!r}: b'labels' is not a list of integers"
+        ) from None
     if labels.shape != (len(data),):
-        raise DataError(f"CIFAR-10 file {str(path)!r}: {len(data)} images but "
-                        f"{labels.size} labels")
+        raise DataError(f"CIFAR-10 file {str(path)!r}: {len(data)} images but {labels.size} labels")
     bad = labels[(labels < 0) | (labels > 9)]
     if bad.size:
         raise DataError(f"CIFAR-10 file {str(path)!r}: label {int(bad[0])} is outside 0..9")
@@ -114,8 +142,10 @@ def _read_batches(folder: Path, names: list[str], limit: int | None):
             break
         path = folder / name
         if not path.is_file():
-            raise DataError(f"CIFAR-10 folder {str(folder)!r} has no file {name!r} "
-                            f"(expected {', '.join(TRAIN_BATCHES)}, {TEST_BATCH})")
+            raise DataError(
+                f"CIFAR-10 folder {str(folder)!r} has no file {name!r} "
+                f"(expected {', '.join(TRAIN_BATCHES)}, {TEST_BATCH})"
+            )
         batch_images, batch_labels = read_cifar10_batch(path)
         images.append(batch_images)
         labels.append(batch_labels)
@@ -133,8 +163,9 @@ def read_cifar10(folder, train: int | None = None, test: int | None = None) -> I
     class_names = read_cifar10_class_names(folder)
     x_train, y_train = _read_batches(folder, TRAIN_BATCHES, train)
     x_test, y_test = _read_batches(folder, [TEST_BATCH], test)
-    return ImageSet(x_train, y_train, x_test, y_test, class_names, source=str(folder),
-                    name="CIFAR-10")
+    return ImageSet(
+        x_train, y_train, x_test, y_test, class_names, source=str(folder), name="CIFAR-10"
+    )
 
 
 def download_cifar10(train: int | None = None, test: int | None = None) -> ImageSet:
@@ -144,7 +175,15 @@ def download_cifar10(train: int | None = None, test: int | None = None) -> Image
     try:
         (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
     except Exception as error:  # noqa: BLE001  (network, checksum or extraction failures)
-        raise DataError(f"could not download CIFAR-10 with keras.datasets.cifar10: {error}"
-                        ) from None
-    return ImageSet(x_train[:train], y_train[:train, 0], x_test[:test], y_test[:test, 0],
-                    list(CIFAR10_CLASSES), source="keras", name="CIFAR-10")
+        raise DataError(
+            f"could not download CIFAR-10 with keras.datasets.cifar10: {error}"
+        ) from None
+    return ImageSet(
+        x_train[:train],
+        y_train[:train, 0],
+        x_test[:test],
+        y_test[:test, 0],
+        list(CIFAR10_CLASSES),
+        source="keras",
+        name="CIFAR-10",
+    )

@@ -36,8 +36,15 @@ def check_image_file(path) -> str | None:
                 mode = image.mode
         except UnidentifiedImageError:
             return f"not an image: Pillow cannot identify its format ({size} bytes)"
-        except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError,
-                IndexError, TypeError) as error:
+        except (
+            OSError,
+            SyntaxError,
+            ValueError,
+            EOFError,
+            Image.DecompressionBombError,
+            IndexError,
+            TypeError,
+        ) as error:
             return f"corrupt image data: {error}"
     if image_format not in DECODABLE_FORMATS:
         return f"format {image_format} cannot be decoded by TensorFlow"
@@ -76,8 +83,10 @@ class CleaningReport:
     def summary(self) -> str:
         """One line: files checked, kept per class, dropped."""
         counts = ", ".join(f"{name} {count}" for name, count in self.kept.counts().items())
-        return (f"{self.checked} files checked in {str(self.folder)!r}: kept {len(self.kept)} "
-                f"images ({counts}), dropped {len(self.dropped)}")
+        return (
+            f"{self.checked} files checked in {str(self.folder)!r}: kept {len(self.kept)} "
+            f"images ({counts}), dropped {len(self.dropped)}"
+        )
 
     def __str__(self) -> str:
         verb = "removed" if self.removed else "dropped"
@@ -107,6 +116,7 @@ def clean_image_folder(folder, classes=None, remove: bool = False) -> CleaningRe
             dropped.append(DroppedFile(path, files.class_names[label], reason))
             if remove:
                 path.unlink()
-    kept = LabelledFiles(tuple(kept_paths), np.asarray(kept_labels, dtype=np.int64),
-                         files.class_names)
+    kept = LabelledFiles(
+        tuple(kept_paths), np.asarray(kept_labels, dtype=np.int64), files.class_names
+    )
     return CleaningReport(Path(folder), kept, dropped, removed=remove)

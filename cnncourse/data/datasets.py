@@ -14,8 +14,13 @@ LABEL_MODES = ("int", "binary", "categorical")
 #: What keras.utils.image_dataset_from_directory reads (its ALLOWLIST_FORMATS).
 KERAS_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 #: The first bytes of the formats TensorFlow's decode_image reads.
-_MAGIC = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"GIF87a", "GIF"),
-          (b"GIF89a", "GIF"), (b"BM", "BMP"))
+_MAGIC = (
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+)
 
 
 def unreadable_image(path) -> str | None:
@@ -42,8 +47,10 @@ def check_images(paths, where: str) -> None:
             bad.append(f"{str(path)!r} {reason}")
     if bad:
         shown = "; ".join(bad[:3]) + (f"; and {len(bad) - 3} more" if len(bad) > 3 else "")
-        raise DataError(f"{len(bad)} file{'s' * (len(bad) != 1)} in {where} cannot be read as "
-                        f"images: {shown} (remove them, or run clean_image_folder first)")
+        raise DataError(
+            f"{len(bad)} file{'s' * (len(bad) != 1)} in {where} cannot be read as "
+            f"images: {shown} (remove them, or run clean_image_folder first)"
+        )
 
 
 def _size_pair(image_size) -> tuple[int, int]:
@@ -52,8 +59,9 @@ def _size_pair(image_size) -> tuple[int, int]:
     try:
         height, width = (int(value) for value in image_size)
     except (TypeError, ValueError):
-        raise DataError(f"image_size must be an int or (height, width), got {image_size!r}"
-                        ) from None
+        raise DataError(
+            f"image_size must be an int or (height, width), got {image_size!r}"
+        ) from None
     if height < 1 or width < 1:
         raise DataError(f"image_size must be positive, got {image_size!r}")
     return height, width
@@ -66,9 +74,15 @@ def _check_label_mode(label_mode: str, class_count: int) -> None:
         raise DataError(f"label_mode 'binary' needs 2 classes, found {class_count}")
 
 
-def directory_dataset(folder, image_size, batch_size: int | None = None,
-                      label_mode: str = "int", shuffle: bool = True, seed: int = 0,
-                      class_names=None):
+def directory_dataset(
+    folder,
+    image_size,
+    batch_size: int | None = None,
+    label_mode: str = "int",
+    shuffle: bool = True,
+    seed: int = 0,
+    class_names=None,
+):
     """``keras.utils.image_dataset_from_directory`` on ``folder/<class>/`` (quiet, checked).
 
     Yields float32 images 0..255 of ``image_size`` and labels as ``label_mode`` says;
@@ -79,18 +93,37 @@ def directory_dataset(folder, image_size, batch_size: int | None = None,
     folder = require_folder(folder, "image")
     names = class_folders(folder, class_names)
     _check_label_mode(label_mode, len(names))
-    check_images(sorted(path for name in names for path in (folder / name).rglob("*")
-                        if path.suffix.lower() in KERAS_EXTENSIONS and path.is_file()),
-                 f"image folder {str(folder)!r}")
+    check_images(
+        sorted(
+            path
+            for name in names
+            for path in (folder / name).rglob("*")
+            if path.suffix.lower() in KERAS_EXTENSIONS and path.is_file()
+        ),
+        f"image folder {str(folder)!r}",
+    )
     batch_size = batch_size or current_profile().batch_size
     return keras.utils.image_dataset_from_directory(
-        str(folder), labels="inferred", label_mode=label_mode, class_names=names,
-        batch_size=batch_size, image_size=_size_pair(image_size), shuffle=shuffle, seed=seed,
-        verbose=False)
+        str(folder),
+        labels="inferred",
+        label_mode=label_mode,
+        class_names=names,
+        batch_size=batch_size,
+        image_size=_size_pair(image_size),
+        shuffle=shuffle,
+        seed=seed,
+        verbose=False,
+    )
 
 
-def files_dataset(files: LabelledFiles, image_size, batch_size: int | None = None,
-                  label_mode: str = "int", shuffle: bool = True, seed: int = 0):
+def files_dataset(
+    files: LabelledFiles,
+    image_size,
+    batch_size: int | None = None,
+    label_mode: str = "int",
+    shuffle: bool = True,
+    seed: int = 0,
+):
     """A batched ``tf.data.Dataset`` that reads, decodes and resizes the files of a list.
 
     The same images and labels as ``directory_dataset`` would give for the same files.
@@ -120,8 +153,11 @@ def files_dataset(files: LabelledFiles, image_size, batch_size: int | None = Non
             label = tf.one_hot(label, class_count)
         return image, label
 
-    return dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE).batch(batch_size).prefetch(
-        tf.data.AUTOTUNE)
+    return (
+        dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE)
+        .batch(batch_size)
+        .prefetch(tf.data.AUTOTUNE)
+    )
 
 
 def read_images(files: LabelledFiles, image_size) -> tuple[np.ndarray, np.ndarray]:
@@ -138,6 +174,7 @@ def read_images(files: LabelledFiles, image_size) -> tuple[np.ndarray, np.ndarra
                     image = image.resize((width, height), Image.Resampling.BILINEAR)
                 images[index] = np.asarray(image)
         except (OSError, ValueError, SyntaxError) as error:
-            raise DataError(f"cannot read image {str(path)!r}: {error} (run "
-                            "clean_image_folder first)") from None
+            raise DataError(
+                f"cannot read image {str(path)!r}: {error} (run clean_image_folder first)"
+            ) from None
     return images, files.labels.copy()

@@ -22,15 +22,31 @@ from cnncourse.data.imageset import ImageSet
 
 DEBIAN_FOLDER = Path("/usr/share/datasets/fashion-mnist")
 FOLDER_VARIABLE = "CNNCOURSE_FASHION_MNIST"
-FILES = ("train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",
-         "t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")
-CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-               "Sneaker", "Bag", "Ankle boot"]
+FILES = (
+    "train-labels-idx1-ubyte.gz",
+    "train-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+)
+CLASS_NAMES = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
 # The first bytes of an IDX file: 0, 0, the type (8 = unsigned byte), the number of dimensions.
 _MAGIC = {"labels": b"\x00\x00\x08\x01", "images": b"\x00\x00\x08\x03"}
-INSTALL_HINT = ("install Debian's package with `apt-get install dataset-fashion-mnist`, or put "
-                "the four files of keras.datasets.fashion_mnist in the folder "
-                f"${FOLDER_VARIABLE}")
+INSTALL_HINT = (
+    "install Debian's package with `apt-get install dataset-fashion-mnist`, or put "
+    "the four files of keras.datasets.fashion_mnist in the folder "
+    f"${FOLDER_VARIABLE}"
+)
 
 
 def source_folder() -> Path:
@@ -59,14 +75,16 @@ def _check_idx(path: Path) -> None:
     except (OSError, EOFError) as error:
         raise DataError(f"{path}: not a gzip-compressed IDX file ({error})") from error
     if head != _MAGIC[kind]:
-        raise DataError(f"{path}: not an IDX {kind} file (it starts with {head!r}, "
-                        f"expected {_MAGIC[kind]!r})")
+        raise DataError(
+            f"{path}: not an IDX {kind} file (it starts with {head!r}, expected {_MAGIC[kind]!r})"
+        )
 
 
 def fashion_mnist_available() -> bool:
     """Whether all four files are in Keras' cache or in the source folder."""
-    return all((keras_folder() / name).is_file() or (source_folder() / name).is_file()
-               for name in FILES)
+    return all(
+        (keras_folder() / name).is_file() or (source_folder() / name).is_file() for name in FILES
+    )
 
 
 def install_into_keras_cache() -> Path:
@@ -75,8 +93,10 @@ def install_into_keras_cache() -> Path:
     missing = [name for name in FILES if not (target / name).is_file()]
     absent = [name for name in missing if not (source_folder() / name).is_file()]
     if absent:
-        raise DataError(f"Fashion-MNIST: {', '.join(absent)} not in {source_folder()} nor in "
-                        f"{target}: {INSTALL_HINT}")
+        raise DataError(
+            f"Fashion-MNIST: {', '.join(absent)} not in {source_folder()} nor in "
+            f"{target}: {INSTALL_HINT}"
+        )
     for name in missing:
         _check_idx(source_folder() / name)
         target.mkdir(parents=True, exist_ok=True)
@@ -99,16 +119,31 @@ def load_fashion_mnist(train: int | None = None, test: int | None = None) -> Ima
     try:
         (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
     except (OSError, ValueError, EOFError) as error:
-        raise DataError(f"Fashion-MNIST: Keras could not read the files in {folder}: "
-                        f"{error}") from error
+        raise DataError(
+            f"Fashion-MNIST: Keras could not read the files in {folder}: {error}"
+        ) from error
 
     def rgb(images):
         return np.repeat(images[..., None], 3, axis=-1)
 
-    return ImageSet(rgb(x_train[:train]), y_train[:train], rgb(x_test[:test]), y_test[:test],
-                    CLASS_NAMES, source=str(source_folder()), name="Fashion-MNIST",
-                    notes={"licence": "MIT (Zalando SE)", "package": "dataset-fashion-mnist"})
+    return ImageSet(
+        rgb(x_train[:train]),
+        y_train[:train],
+        rgb(x_test[:test]),
+        y_test[:test],
+        CLASS_NAMES,
+        source=str(source_folder()),
+        name="Fashion-MNIST",
+        notes={"licence": "MIT (Zalando SE)", "package": "dataset-fashion-mnist"},
+    )
 
 
-__all__ = ["CLASS_NAMES", "DEBIAN_FOLDER", "fashion_mnist_available", "install_into_keras_cache",
-           "keras_folder", "load_fashion_mnist", "source_folder"]
+__all__ = [
+    "CLASS_NAMES",
+    "DEBIAN_FOLDER",
+    "fashion_mnist_available",
+    "install_into_keras_cache",
+    "keras_folder",
+    "load_fashion_mnist",
+    "source_folder",
+]

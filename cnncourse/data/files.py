@@ -46,8 +46,9 @@ class LabelledFiles:
     def select(self, indices) -> LabelledFiles:
         """The files at ``indices``, in that order."""
         indices = np.asarray(indices, dtype=np.int64)
-        return LabelledFiles(tuple(self.paths[i] for i in indices), self.labels[indices],
-                             self.class_names)
+        return LabelledFiles(
+            tuple(self.paths[i] for i in indices), self.labels[indices], self.class_names
+        )
 
     def of_class(self, name: str) -> list[Path]:
         """The files of class ``name``."""
@@ -63,8 +64,10 @@ class LabelledFiles:
         names = parts[0].class_names
         for part in parts:
             if part.class_names != names:
-                raise DataError(f"cannot join file lists with classes {list(names)} and "
-                                f"{list(part.class_names)}")
+                raise DataError(
+                    f"cannot join file lists with classes {list(names)} and "
+                    f"{list(part.class_names)}"
+                )
         paths = tuple(path for part in parts for path in part.paths)
         labels = np.concatenate([part.labels for part in parts]).astype(np.int64)
         return cls(paths, labels, names)
@@ -76,18 +79,24 @@ def class_folders(folder, classes=None) -> list[str]:
     ``classes`` picks and orders some of them; an unknown one raises DataError.
     """
     folder = require_folder(folder, "image")
-    found = sorted(entry.name for entry in folder.iterdir()
-                   if entry.is_dir() and not entry.name.startswith((".", "__")))
+    found = sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.is_dir() and not entry.name.startswith((".", "__"))
+    )
     if not found:
-        raise DataError(f"image folder {str(folder)!r} has no class subfolders (expected "
-                        "<folder>/<class>/<image files>)")
+        raise DataError(
+            f"image folder {str(folder)!r} has no class subfolders (expected "
+            "<folder>/<class>/<image files>)"
+        )
     if classes is None:
         return found
     classes = [str(name) for name in classes]
     for name in classes:
         if name not in found:
-            raise DataError(f"unknown class {name!r}: image folder {str(folder)!r} has the "
-                            f"classes {found}")
+            raise DataError(
+                f"unknown class {name!r}: image folder {str(folder)!r} has the classes {found}"
+            )
     return classes
 
 
@@ -97,8 +106,9 @@ def list_class_files(folder, classes=None) -> LabelledFiles:
     names = class_folders(folder, classes)
     paths, labels = [], []
     for label, name in enumerate(names):
-        files = sorted((entry for entry in (folder / name).iterdir() if entry.is_file()),
-                       key=natural_key)
+        files = sorted(
+            (entry for entry in (folder / name).iterdir() if entry.is_file()), key=natural_key
+        )
         paths.extend(files)
         labels.extend([label] * len(files))
     return LabelledFiles(tuple(paths), np.asarray(labels, dtype=np.int64), tuple(names))

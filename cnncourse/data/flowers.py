@@ -26,8 +26,9 @@ def find_flowers_folder(root) -> Path | None:
     return None
 
 
-def flowers_folder(source="auto", per_class: int | None = None,
-                   image_size: int | None = None) -> DataFolder:
+def flowers_folder(
+    source="auto", per_class: int | None = None, image_size: int | None = None
+) -> DataFolder:
     """A flower_photos folder: the real one, or the offline one written into the cache.
 
     ``source``: "auto" (``$CNNCOURSE_DATA`` or Keras' cache ``~/.keras/datasets`` when they
@@ -40,20 +41,42 @@ def flowers_folder(source="auto", per_class: int | None = None,
         return DataFolder(real, str(real), FLOWERS_CLASSES)
     profile = current_profile()
     per_class = per_class or profile.flowers_per_class or OFFLINE_ALL_PER_CLASS
-    folder = cached_offline_folder("flowers", FLOWERS_FOLDER, FLOWERS_CLASSES, per_class,
-                                   image_size or profile.flowers_image_size,
-                                   license_text=FLOWERS_LICENSE)
+    folder = cached_offline_folder(
+        "flowers",
+        FLOWERS_FOLDER,
+        FLOWERS_CLASSES,
+        per_class,
+        image_size or profile.flowers_image_size,
+        license_text=FLOWERS_LICENSE,
+    )
     return DataFolder(folder, OFFLINE, FLOWERS_CLASSES)
 
 
-def flowers_datasets(source="auto", per_class: int | None = None, image_size: int | None = None,
-                     batch_size: int | None = None, label_mode: str = "int",
-                     ratios=DEFAULT_RATIOS, seed: int = 0, on_disk: bool = True,
-                     destination=None) -> FolderDatasets:
+def flowers_datasets(
+    source="auto",
+    per_class: int | None = None,
+    image_size: int | None = None,
+    batch_size: int | None = None,
+    label_mode: str = "int",
+    ratios=DEFAULT_RATIOS,
+    seed: int = 0,
+    on_disk: bool = True,
+    destination=None,
+) -> FolderDatasets:
     """TF Flowers train/val/test datasets (clean, subset, split, read), profile sizes."""
     profile = current_profile()
     per_class = per_class or profile.flowers_per_class
     image_size = image_size or profile.flowers_image_size
     folder = flowers_folder(source, per_class, image_size)
-    return prepare_datasets(folder.path, per_class, image_size, batch_size, label_mode, ratios,
-                            seed, on_disk, destination, source=folder.source)
+    return prepare_datasets(
+        folder.path,
+        per_class,
+        image_size,
+        batch_size,
+        label_mode,
+        ratios,
+        seed,
+        on_disk,
+        destination,
+        source=folder.source,
+    )

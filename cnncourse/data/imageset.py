@@ -59,9 +59,11 @@ class ImageSet:
         count = len(self.class_names)
         label = self.name or "ImageSet"
         self.x_train, self.y_train = check_images(
-            self.x_train, self.y_train, f"{label} training set", count)
+            self.x_train, self.y_train, f"{label} training set", count
+        )
         self.x_test, self.y_test = check_images(
-            self.x_test, self.y_test, f"{label} test set", count)
+            self.x_test, self.y_test, f"{label} test set", count
+        )
 
     @property
     def image_shape(self) -> tuple[int, int, int]:
@@ -86,11 +88,20 @@ class ImageSet:
         for what, value in (("train", train), ("test", test)):
             if value is not None and value < 0:
                 raise DataError(f"{what} count must be at least 0, got {value}")
-        return ImageSet(self.x_train[:train], self.y_train[:train], self.x_test[:test],
-                        self.y_test[:test], list(self.class_names), self.source, self.name,
-                        dict(self.notes))
+        return ImageSet(
+            self.x_train[:train],
+            self.y_train[:train],
+            self.x_test[:test],
+            self.y_test[:test],
+            list(self.class_names),
+            self.source,
+            self.name,
+            dict(self.notes),
+        )
 
     def __repr__(self) -> str:
-        return (f"ImageSet({self.name or 'images'}: {len(self.x_train)} train + "
-                f"{len(self.x_test)} test images of {self.image_shape}, "
-                f"{len(self.class_names)} classes, source={self.source!r})")
+        return (
+            f"ImageSet({self.name or 'images'}: {len(self.x_train)} train + "
+            f"{len(self.x_test)} test images of {self.image_shape}, "
+            f"{len(self.class_names)} classes, source={self.source!r})"
+        )

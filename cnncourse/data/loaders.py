@@ -20,14 +20,18 @@ DOWNLOAD = "download"
 
 # The offline pair aligns like the real one: crescent and ring dropped, box == square.
 OFFLINE_ALIGNMENT = ClassAlignment(
-    tuple(name for name in CIFAR_LIKE_CLASSES if name != "crescent"), dict(SYNONYMS))
+    tuple(name for name in CIFAR_LIKE_CLASSES if name != "crescent"), dict(SYNONYMS)
+)
 
 
 def find_cifar10_files(root) -> Path | None:
     """The folder with ``data_batch_1`` and ``test_batch`` at or under ``root``, or None."""
     root = Path(root)
-    for candidate in (root, root / "cifar-10-batches-py",
-                      root / "cifar-10-batches-py-target" / "cifar-10-batches-py"):
+    for candidate in (
+        root,
+        root / "cifar-10-batches-py",
+        root / "cifar-10-batches-py-target" / "cifar-10-batches-py",
+    ):
         if (candidate / "data_batch_1").is_file() and (candidate / "test_batch").is_file():
             return candidate
     return None
@@ -42,14 +46,23 @@ def find_stl10_files(root) -> Path | None:
     return None
 
 
-def offline_image_set(name: str, train: int, test: int, image_size: int | None = None,
-                      description: str = "") -> ImageSet:
+def offline_image_set(
+    name: str, train: int, test: int, image_size: int | None = None, description: str = ""
+) -> ImageSet:
     """Train and test images of an offline dataset as an ImageSet (source "offline")."""
     spec = offline_set(name)
     x_train, y_train = generate(name, "train", train, image_size)
     x_test, y_test = generate(name, "test", test, image_size)
-    return ImageSet(x_train, y_train, x_test, y_test, list(spec.classes), OFFLINE, name,
-                    {"description": description or spec.description})
+    return ImageSet(
+        x_train,
+        y_train,
+        x_test,
+        y_test,
+        list(spec.classes),
+        OFFLINE,
+        name,
+        {"description": description or spec.description},
+    )
 
 
 def _resize(images: np.ndarray, size: int) -> np.ndarray:
@@ -60,7 +73,8 @@ def _resize(images: np.ndarray, size: int) -> np.ndarray:
     resized = np.empty((len(images), size, size, 3), dtype=np.uint8)
     for index, image in enumerate(images):
         resized[index] = np.asarray(
-            Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
+            Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR)
+        )
     return resized
 
 
@@ -82,8 +96,9 @@ def load_cifar10(source="auto", train: int | None = None, test: int | None = Non
     return offline_image_set("shapes32", train, test, 32)
 
 
-def load_stl10(source="auto", train: int | None = None, test: int | None = None,
-               image_size: int | None = None) -> ImageSet:
+def load_stl10(
+    source="auto", train: int | None = None, test: int | None = None, image_size: int | None = None
+) -> ImageSet:
     """STL-10's labelled images with the profile's ``stl_train``/``stl_test`` sizes.
 
     ``source``: "auto" (``$CNNCOURSE_DATA/stl10_binary`` when present, else the offline
@@ -99,22 +114,33 @@ def load_stl10(source="auto", train: int | None = None, test: int | None = None,
         return offline_image_set("shapes96", train, test, image_size)
     data = read_stl10(real, train, test)
     if image_size != data.x_train.shape[1]:
-        data = ImageSet(_resize(data.x_train, image_size), data.y_train,
-                        _resize(data.x_test, image_size), data.y_test, data.class_names,
-                        data.source, data.name, dict(data.notes))
+        data = ImageSet(
+            _resize(data.x_train, image_size),
+            data.y_train,
+            _resize(data.x_test, image_size),
+            data.y_test,
+            data.class_names,
+            data.source,
+            data.name,
+            dict(data.notes),
+        )
     return data
 
 
 def cifar_stl_alignment(cifar: ImageSet, stl: ImageSet) -> ClassAlignment:
     """The alignment for this CIFAR-10 / STL-10 pair: the real one or the offline one."""
-    pairs = ((CIFAR10_CLASSES, STL10_CLASSES, CIFAR_STL_ALIGNMENT),
-             (CIFAR_LIKE_CLASSES, STL_LIKE_CLASSES, OFFLINE_ALIGNMENT))
+    pairs = (
+        (CIFAR10_CLASSES, STL10_CLASSES, CIFAR_STL_ALIGNMENT),
+        (CIFAR_LIKE_CLASSES, STL_LIKE_CLASSES, OFFLINE_ALIGNMENT),
+    )
     for first, second, alignment in pairs:
         if list(cifar.class_names) == list(first) and list(stl.class_names) == list(second):
             return alignment
-    raise DataError(f"cannot align classes {cifar.class_names} (source {cifar.source!r}) with "
-                    f"{stl.class_names} (source {stl.source!r}): use both real sets or both "
-                    "offline sets, or build a ClassAlignment yourself")
+    raise DataError(
+        f"cannot align classes {cifar.class_names} (source {cifar.source!r}) with "
+        f"{stl.class_names} (source {stl.source!r}): use both real sets or both "
+        "offline sets, or build a ClassAlignment yourself"
+    )
 
 
 def align_cifar_stl(cifar: ImageSet, stl: ImageSet) -> tuple[ImageSet, ImageSet]:

@@ -24,8 +24,15 @@ def extra_images(per_class: int) -> int:
     return max(2, per_class // 10)
 
 
-def write_offline_folder(root, dataset: str, folder_name: str, class_names, per_class: int,
-                         image_size: int, bad_files: bool = False) -> Path:
+def write_offline_folder(
+    root,
+    dataset: str,
+    folder_name: str,
+    class_names,
+    per_class: int,
+    image_size: int,
+    bad_files: bool = False,
+) -> Path:
     """Write ``root/folder_name/<class>/<n>.jpg`` with ``per_class`` images of each class."""
     spec = offline_set(dataset)
     count = per_class * len(spec.classes)
@@ -37,9 +44,15 @@ def write_offline_folder(root, dataset: str, folder_name: str, class_names, per_
     return folder
 
 
-def cached_offline_folder(dataset: str, folder_name: str, class_names, per_class: int,
-                          image_size: int, bad_files: bool = False,
-                          license_text: str | None = None) -> Path:
+def cached_offline_folder(
+    dataset: str,
+    folder_name: str,
+    class_names,
+    per_class: int,
+    image_size: int,
+    bad_files: bool = False,
+    license_text: str | None = None,
+) -> Path:
     """The offline folder in the cache, written on first use.
 
     It is written under a temporary name and renamed when complete, so an interrupted or
@@ -56,8 +69,9 @@ def cached_offline_folder(dataset: str, folder_name: str, class_names, per_class
     temporary = root.with_name(f"{root.name}.{os.getpid()}.tmp")
     if temporary.exists():
         shutil.rmtree(temporary)
-    written = write_offline_folder(temporary, dataset, folder_name, class_names, total,
-                                   image_size, bad_files)
+    written = write_offline_folder(
+        temporary, dataset, folder_name, class_names, total, image_size, bad_files
+    )
     if license_text:
         (written / "LICENSE.txt").write_text(license_text, encoding="utf-8")
     (temporary / COMPLETE).write_text("complete\n")

@@ -44,7 +44,7 @@ def _square(image: np.ndarray, size: int) -> np.ndarray:
     height, width = image.shape[:2]
     side = min(height, width)
     top, left = (height - side) // 2, (width - side) // 2
-    crop = Image.fromarray(image[top:top + side, left:left + side])
+    crop = Image.fromarray(image[top : top + side, left : left + side])
     return np.asarray(crop.resize((size, size), Image.Resampling.BILINEAR))
 
 
@@ -62,12 +62,15 @@ def sample_photos(names=None, size: int | None = None) -> dict[str, np.ndarray]:
     photos = {}
     for name in names:
         if name not in SKIMAGE_PHOTOS:
-            raise DataError(f"unknown sample photo {name!r}: choose from "
-                            f"{', '.join(SKIMAGE_PHOTOS)}")
+            raise DataError(
+                f"unknown sample photo {name!r}: choose from {', '.join(SKIMAGE_PHOTOS)}"
+            )
         path = folder / SKIMAGE_PHOTOS[name]
         if not path.is_file():
-            raise DataError(f"scikit-image sample photo {str(path)!r} is missing from the "
-                            "installed scikit-image")
+            raise DataError(
+                f"scikit-image sample photo {str(path)!r} is missing from the "
+                "installed scikit-image"
+            )
         with Image.open(path) as image:
             array = _as_rgb(np.asarray(image.convert("RGB" if image.mode != "L" else "L")))
         photos[name] = _square(array, size) if size else array
@@ -88,15 +91,25 @@ def load_digits_images(size: int = 32, test_fraction: float = 0.2, seed: int = 0
         raise DataError(f"size must be at least 8, got {size}")
     digits = load_digits()
     small = np.round(digits.images * (255 / 16)).astype(np.uint8)
-    images = np.stack([
-        np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
-        for image in small])
+    images = np.stack(
+        [
+            np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
+            for image in small
+        ]
+    )
     images = np.repeat(images[..., None], 3, axis=-1)
     labels = digits.target.astype(np.int64)
     rng = np.random.default_rng(seed)
     test = np.zeros(len(labels), dtype=bool)
     for digit in range(10):
         indices = rng.permutation(np.flatnonzero(labels == digit))
-        test[indices[:round(len(indices) * test_fraction)]] = True
-    return ImageSet(images[~test], labels[~test], images[test], labels[test],
-                    list(DIGIT_CLASSES), source="scikit-learn digits", name="digits")
+        test[indices[: round(len(indices) * test_fraction)]] = True
+    return ImageSet(
+        images[~test],
+        labels[~test],
+        images[test],
+        labels[test],
+        list(DIGIT_CLASSES),
+        source="scikit-learn digits",
+        name="digits",
+    )

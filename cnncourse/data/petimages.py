@@ -24,8 +24,9 @@ def find_pets_folder(root) -> Path | None:
     return None
 
 
-def pets_folder(source="auto", per_class: int | None = None,
-                image_size: int | None = None) -> DataFolder:
+def pets_folder(
+    source="auto", per_class: int | None = None, image_size: int | None = None
+) -> DataFolder:
     """A PetImages folder: the real one, or the offline one written into the cache.
 
     ``source``: "auto" (``$CNNCOURSE_DATA/PetImages`` when present, else offline),
@@ -38,16 +39,28 @@ def pets_folder(source="auto", per_class: int | None = None,
     if real is not None:
         return DataFolder(real, str(real), PETS_CLASSES)
     profile = current_profile()
-    folder = cached_offline_folder("pets", PETS_FOLDER, PETS_CLASSES,
-                                   per_class or profile.pets_per_class,
-                                   image_size or profile.pets_image_size, bad_files=True)
+    folder = cached_offline_folder(
+        "pets",
+        PETS_FOLDER,
+        PETS_CLASSES,
+        per_class or profile.pets_per_class,
+        image_size or profile.pets_image_size,
+        bad_files=True,
+    )
     return DataFolder(folder, OFFLINE, PETS_CLASSES)
 
 
-def pets_datasets(source="auto", per_class: int | None = None, image_size: int | None = None,
-                  batch_size: int | None = None, label_mode: str = "binary",
-                  ratios=DEFAULT_RATIOS, seed: int = 0, on_disk: bool = True,
-                  destination=None) -> FolderDatasets:
+def pets_datasets(
+    source="auto",
+    per_class: int | None = None,
+    image_size: int | None = None,
+    batch_size: int | None = None,
+    label_mode: str = "binary",
+    ratios=DEFAULT_RATIOS,
+    seed: int = 0,
+    on_disk: bool = True,
+    destination=None,
+) -> FolderDatasets:
     """Cats-vs-dogs train/val/test datasets, as the CS577 assignment prepared them.
 
     Cleans the folder, keeps ``per_class`` images of each class (profile default), splits
@@ -58,5 +71,15 @@ def pets_datasets(source="auto", per_class: int | None = None, image_size: int |
     per_class = per_class or profile.pets_per_class
     image_size = image_size or profile.pets_image_size
     folder = pets_folder(source, per_class, image_size)
-    return prepare_datasets(folder.path, per_class, image_size, batch_size, label_mode, ratios,
-                            seed, on_disk, destination, source=folder.source)
+    return prepare_datasets(
+        folder.path,
+        per_class,
+        image_size,
+        batch_size,
+        label_mode,
+        ratios,
+        seed,
+        on_disk,
+        destination,
+        source=folder.source,
+    )

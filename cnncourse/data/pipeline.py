@@ -28,8 +28,10 @@ class FolderDatasets:
     def __repr__(self) -> str:
         # The folder itself is in `split_folder`: a printed dataset shows no cache path.
         where = "on disk" if self.split_folder else "in memory"
-        return (f"FolderDatasets(classes={list(self.class_names)}, source={self.source!r}, "
-                f"split {where}: {self.split})")
+        return (
+            f"FolderDatasets(classes={list(self.class_names)}, source={self.source!r}, "
+            f"split {where}: {self.split})"
+        )
 
 
 def default_split_folder(folder, per_class, ratios, seed) -> Path:
@@ -38,10 +40,18 @@ def default_split_folder(folder, per_class, ratios, seed) -> Path:
     return cache_dir("data", "splits") / f"{Path(folder).name}-{key:08x}"
 
 
-def prepare_datasets(folder, per_class: int | None, image_size, batch_size: int | None = None,
-                     label_mode: str = "int", ratios=DEFAULT_RATIOS, seed: int = 0,
-                     on_disk: bool = True, destination=None,
-                     source: str | None = None) -> FolderDatasets:
+def prepare_datasets(
+    folder,
+    per_class: int | None,
+    image_size,
+    batch_size: int | None = None,
+    label_mode: str = "int",
+    ratios=DEFAULT_RATIOS,
+    seed: int = 0,
+    on_disk: bool = True,
+    destination=None,
+    source: str | None = None,
+) -> FolderDatasets:
     """Clean ``folder/<class>/``, keep ``per_class`` images per class, split, make datasets.
 
     ``on_disk=True`` writes ``train/ val/ test/`` class folders (to ``destination``, by
@@ -55,16 +65,32 @@ def prepare_datasets(folder, per_class: int | None, image_size, batch_size: int 
     datasets, split_folder = {}, None
     if on_disk:
         split_folder = write_split(
-            split, destination or default_split_folder(folder, per_class, ratios, seed))
+            split, destination or default_split_folder(folder, per_class, ratios, seed)
+        )
         for name in ("train", "val", "test"):
             if len(split.parts()[name]):
                 datasets[name] = directory_dataset(
-                    split_folder / name, image_size, batch_size, label_mode,
-                    shuffle=name == "train", seed=seed, class_names=list(split.class_names))
+                    split_folder / name,
+                    image_size,
+                    batch_size,
+                    label_mode,
+                    shuffle=name == "train",
+                    seed=seed,
+                    class_names=list(split.class_names),
+                )
     else:
         for name, part in split.parts().items():
             if len(part):
-                datasets[name] = files_dataset(part, image_size, batch_size, label_mode,
-                                               shuffle=name == "train", seed=seed)
-    return FolderDatasets(datasets.get("train"), datasets.get("val"), datasets.get("test"),
-                          split.class_names, source or str(folder), report, split, split_folder)
+                datasets[name] = files_dataset(
+                    part, image_size, batch_size, label_mode, shuffle=name == "train", seed=seed
+                )
+    return FolderDatasets(
+        datasets.get("train"),
+        datasets.get("val"),
+        datasets.get("test"),
+        split.class_names,
+        source or str(folder),
+        report,
+        split,
+        split_folder,
+    )

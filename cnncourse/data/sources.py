@@ -28,9 +28,12 @@ def _warn_not_found(what: str) -> None:
         return
     _WARNED.add((what, str(root)))
     state = "holds no" if root.is_dir() else "does not exist, so it holds no"
-    warnings.warn(f"CNNCOURSE_DATA={str(root)!r} {state} {what} files: using the offline "
-                  f"stand-in instead (see the loader's docstring for the folder it looks for)",
-                  DataSourceWarning, stacklevel=4)
+    warnings.warn(
+        f"CNNCOURSE_DATA={str(root)!r} {state} {what} files: using the offline "
+        f"stand-in instead (see the loader's docstring for the folder it looks for)",
+        DataSourceWarning,
+        stacklevel=4,
+    )
 
 
 def keras_datasets_dir() -> Path:
@@ -46,8 +49,9 @@ def search_roots(keras_cache: bool = True) -> list[Path]:
     return [root for root in roots if root.is_dir()]
 
 
-def resolve_source(source, find: Callable[[Path], Path | None], what: str,
-                   keras_cache: bool = True) -> Path | None:
+def resolve_source(
+    source, find: Callable[[Path], Path | None], what: str, keras_cache: bool = True
+) -> Path | None:
     """The real dataset folder to read, or None for the offline data.
 
     ``source`` is ``"auto"`` (real data when ``find`` locates it under a search root, else
@@ -64,8 +68,10 @@ def resolve_source(source, find: Callable[[Path], Path | None], what: str,
         return None
     path = Path(source).expanduser()
     if not path.exists():
-        raise DataError(f"{what} source {str(path)!r} does not exist (use 'auto', 'offline' "
-                        "or the folder of the real data)")
+        raise DataError(
+            f"{what} source {str(path)!r} does not exist (use 'auto', 'offline' "
+            "or the folder of the real data)"
+        )
     found = find(path)
     if found is None:
         raise DataError(f"{what} source {str(path)!r} does not hold the {what} files")

@@ -17,8 +17,9 @@ SPLIT_NAMES = ("train", "val", "test")
 MANIFEST = "split.json"
 
 
-def take_per_class(files: LabelledFiles, per_class: int | None,
-                   seed: int | None = None) -> LabelledFiles:
+def take_per_class(
+    files: LabelledFiles, per_class: int | None, seed: int | None = None
+) -> LabelledFiles:
     """Exactly ``per_class`` files of every class (None: all of them).
 
     Without a seed the first files in natural order are taken (``0.jpg``, ``1.jpg``, ...),
@@ -33,11 +34,14 @@ def take_per_class(files: LabelledFiles, per_class: int | None,
     chosen = []
     for label, name in enumerate(files.class_names):
         indices = np.flatnonzero(files.labels == label)
-        indices = np.array(sorted(indices, key=lambda i: natural_key(files.paths[i])),
-                           dtype=np.int64)
+        indices = np.array(
+            sorted(indices, key=lambda i: natural_key(files.paths[i])), dtype=np.int64
+        )
         if len(indices) < per_class:
-            raise DataError(f"class {name!r} has only {len(indices)} usable images, fewer "
-                            f"than the {per_class} asked for")
+            raise DataError(
+                f"class {name!r} has only {len(indices)} usable images, fewer "
+                f"than the {per_class} asked for"
+            )
         if rng is not None:
             indices = np.sort(rng.choice(indices, size=per_class, replace=False))
         chosen.extend(indices[:per_class])
@@ -49,8 +53,10 @@ def _check_ratios(ratios) -> tuple[float, float, float]:
     if len(ratios) == 2:
         ratios = (ratios[0], ratios[1], 0.0)
     if len(ratios) != 3 or min(ratios) < 0 or abs(sum(ratios) - 1.0) > 1e-6:
-        raise DataError(f"ratios must be 2 or 3 non-negative fractions (train, val, test) "
-                        f"summing to 1, got {ratios}")
+        raise DataError(
+            f"ratios must be 2 or 3 non-negative fractions (train, val, test) "
+            f"summing to 1, got {ratios}"
+        )
     return ratios
 
 
@@ -101,15 +107,17 @@ def _check_filled(files: LabelledFiles, ratios) -> None:
     for label, name in enumerate(files.class_names):
         count = int(np.count_nonzero(files.labels == label))
         sizes = dict(zip(SPLIT_NAMES, _sizes(count, ratios)))
-        empty = [split for split, ratio in zip(SPLIT_NAMES, ratios)
-                 if ratio > 0 and sizes[split] < 1]
+        empty = [
+            split for split, ratio in zip(SPLIT_NAMES, ratios) if ratio > 0 and sizes[split] < 1
+        ]
         if empty:
             given = ", ".join(f"{split} {size}" for split, size in sizes.items())
             raise DataError(
                 f"class {name!r} has {count} file{'s' * (count != 1)}, too few to fill the "
                 f"{' and '.join(empty)} split{'s' * (len(empty) != 1)}: ratios "
                 f"{'/'.join(f'{ratio:g}' for ratio in ratios)} give {given}; take at least "
-                f"{smallest_class(ratios)} per class (per_class), or change the ratios")
+                f"{smallest_class(ratios)} per class (per_class), or change the ratios"
+            )
 
 
 def split_files(files: LabelledFiles, ratios=DEFAULT_RATIOS, seed: int = 0) -> Split:
@@ -124,20 +132,23 @@ def split_files(files: LabelledFiles, ratios=DEFAULT_RATIOS, seed: int = 0) -> S
     parts = {name: [] for name in SPLIT_NAMES}
     for label in range(len(files.class_names)):
         indices = np.flatnonzero(files.labels == label)
-        indices = np.array(sorted(indices, key=lambda i: natural_key(files.paths[i])),
-                           dtype=np.int64)
+        indices = np.array(
+            sorted(indices, key=lambda i: natural_key(files.paths[i])), dtype=np.int64
+        )
         indices = indices[rng.permutation(len(indices))]
         n_train, n_val, _ = _sizes(len(indices), ratios)
         parts["train"].extend(indices[:n_train])
-        parts["val"].extend(indices[n_train:n_train + n_val])
-        parts["test"].extend(indices[n_train + n_val:])
+        parts["val"].extend(indices[n_train : n_train + n_val])
+        parts["test"].extend(indices[n_train + n_val :])
     chosen = {name: files.select(indices) for name, indices in parts.items()}
     return Split(chosen["train"], chosen["val"], chosen["test"], int(seed), ratios)
 
 
 def _manifest(split: Split) -> dict:
-    return {name: [[str(path), int(label)] for path, label in zip(part.paths, part.labels)]
-            for name, part in split.parts().items()} | {"classes": list(split.class_names)}
+    return {
+        name: [[str(path), int(label)] for path, label in zip(part.paths, part.labels)]
+        for name, part in split.parts().items()
+    } | {"classes": list(split.class_names)}
 
 
 def write_split(split: Split, destination, link: bool = False) -> Path:

@@ -14,8 +14,18 @@ import numpy as np
 from cnncourse.data.errors import DataError, require_file, require_folder
 from cnncourse.data.imageset import ImageSet
 
-STL10_CLASSES = ["airplane", "bird", "car", "cat", "deer", "dog", "horse", "monkey", "ship",
-                 "truck"]
+STL10_CLASSES = [
+    "airplane",
+    "bird",
+    "car",
+    "cat",
+    "deer",
+    "dog",
+    "horse",
+    "monkey",
+    "ship",
+    "truck",
+]
 FOLDER_NAME = "stl10_binary"
 SIDE = 96
 IMAGE_BYTES = 3 * SIDE * SIDE
@@ -30,7 +40,8 @@ def count_stl10_images(path) -> int:
         raise DataError(
             f"STL-10 image file {str(path)!r} is truncated or not an STL-10 file: its "
             f"{size} bytes are not a whole number of images of {IMAGE_BYTES} bytes "
-            f"(3 x {SIDE} x {SIDE})")
+            f"(3 x {SIDE} x {SIDE})"
+        )
     return size // IMAGE_BYTES
 
 
@@ -53,8 +64,10 @@ def read_stl10_labels(path, limit: int | None = None) -> np.ndarray:
         raise DataError(f"STL-10 label file {str(path)!r} is empty")
     bad = raw[(raw < 1) | (raw > 10)]
     if bad.size:
-        raise DataError(f"STL-10 label file {str(path)!r}: label {int(bad[0])} is outside "
-                        "1..10 (is it really an STL-10 label file?)")
+        raise DataError(
+            f"STL-10 label file {str(path)!r}: label {int(bad[0])} is outside "
+            "1..10 (is it really an STL-10 label file?)"
+        )
     return raw[:limit].astype(np.int64) - 1
 
 
@@ -66,8 +79,9 @@ def read_stl10_class_names(folder) -> list[str]:
     names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
     names = [name for name in names if name]
     if len(names) != 10:
-        raise DataError(f"STL-10 file {str(path)!r} must list 10 class names, one a line; "
-                        f"found {len(names)}")
+        raise DataError(
+            f"STL-10 file {str(path)!r} must list 10 class names, one a line; found {len(names)}"
+        )
     return names
 
 
@@ -82,13 +96,17 @@ def _read_split(folder: Path, split: str, limit: int | None):
     images_path, labels_path = folder / f"{split}_X.bin", folder / f"{split}_y.bin"
     for path in (images_path, labels_path):
         if not path.is_file():
-            raise DataError(f"STL-10 folder {str(folder)!r} has no file {path.name!r} (expected "
-                            "train_X.bin, train_y.bin, test_X.bin, test_y.bin)")
+            raise DataError(
+                f"STL-10 folder {str(folder)!r} has no file {path.name!r} (expected "
+                "train_X.bin, train_y.bin, test_X.bin, test_y.bin)"
+            )
     image_count = count_stl10_images(images_path)
     labels = read_stl10_labels(labels_path)
     if len(labels) != image_count:
-        raise DataError(f"STL-10 folder {str(folder)!r}: {images_path.name} holds {image_count} "
-                        f"images but {labels_path.name} holds {len(labels)} labels")
+        raise DataError(
+            f"STL-10 folder {str(folder)!r}: {images_path.name} holds {image_count} "
+            f"images but {labels_path.name} holds {len(labels)} labels"
+        )
     return read_stl10_images(images_path, limit), labels[:limit]
 
 
@@ -101,5 +119,6 @@ def read_stl10(folder, train: int | None = None, test: int | None = None) -> Ima
     class_names = read_stl10_class_names(folder)
     x_train, y_train = _read_split(folder, "train", train)
     x_test, y_test = _read_split(folder, "test", test)
-    return ImageSet(x_train, y_train, x_test, y_test, class_names, source=str(folder),
-                    name="STL-10")
+    return ImageSet(
+        x_train, y_train, x_test, y_test, class_names, source=str(folder), name="STL-10"
+    )

@@ -26,8 +26,9 @@ def _pickle(path: Path, content: dict) -> None:
         pickle.dump(content, handle, protocol=2)
 
 
-def write_cifar10_batches(folder, x_train, y_train, x_test, y_test,
-                          class_names=CIFAR10_CLASSES, batches: int = 5) -> Path:
+def write_cifar10_batches(
+    folder, x_train, y_train, x_test, y_test, class_names=CIFAR10_CLASSES, batches: int = 5
+) -> Path:
     """Write ``folder/cifar-10-batches-py/`` (data_batch_1..N, test_batch, batches.meta).
 
     Same layout and pickle content as the real download: dicts with byte-string keys,
@@ -45,22 +46,34 @@ def write_cifar10_batches(folder, x_train, y_train, x_test, y_test,
 
     def batch(images, labels, label):
         rows = images.transpose(0, 3, 1, 2).reshape(len(images), -1)
-        return {b"batch_label": label.encode(), b"labels": [int(v) for v in labels],
-                b"data": np.ascontiguousarray(rows),
-                b"filenames": [f"image_{i:05d}.png".encode() for i in range(len(images))]}
+        return {
+            b"batch_label": label.encode(),
+            b"labels": [int(v) for v in labels],
+            b"data": np.ascontiguousarray(rows),
+            b"filenames": [f"image_{i:05d}.png".encode() for i in range(len(images))],
+        }
 
     parts = np.array_split(np.arange(len(x_train)), batches)
     for number, indices in enumerate(parts, start=1):
-        _pickle(target / f"data_batch_{number}",
-                batch(x_train[indices], y_train[indices], f"training batch {number} of {batches}"))
+        _pickle(
+            target / f"data_batch_{number}",
+            batch(x_train[indices], y_train[indices], f"training batch {number} of {batches}"),
+        )
     _pickle(target / "test_batch", batch(x_test, y_test, "testing batch 1 of 1"))
-    _pickle(target / META_FILE, {b"label_names": [name.encode() for name in class_names],
-                                 b"num_cases_per_batch": len(parts[0]), b"num_vis": 3072})
+    _pickle(
+        target / META_FILE,
+        {
+            b"label_names": [name.encode() for name in class_names],
+            b"num_cases_per_batch": len(parts[0]),
+            b"num_vis": 3072,
+        },
+    )
     return target
 
 
-def write_stl10_binaries(folder, x_train, y_train, x_test, y_test,
-                         class_names=STL10_CLASSES) -> Path:
+def write_stl10_binaries(
+    folder, x_train, y_train, x_test, y_test, class_names=STL10_CLASSES
+) -> Path:
     """Write ``folder/stl10_binary/`` (train_X.bin, train_y.bin, test_X.bin, test_y.bin,
     class_names.txt) in STL-10's format: 96x96 images, channel planes stored column-major,
     labels 1..10 as single bytes."""
@@ -123,8 +136,7 @@ def plant_bad_files(folder, class_names) -> list[Path]:
         second / f"{start + 1}.jpg": jpeg[:20] + bytes(range(256)) * 4,  # corrupt data
     }
     for class_name in class_names:
-        planted[folder / class_name / "Thumbs.db"] = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(
-            504)
+        planted[folder / class_name / "Thumbs.db"] = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)
     for path, content in planted.items():
         path.write_bytes(content)
     return sorted(planted)

@@ -54,9 +54,16 @@ def _max_score(course, assignment: str) -> float:
 
 
 def _failed(course, student, assignment, reason: str) -> Outcome:
-    outcome = Outcome(student, assignment, 0.0, 0.0, "failed", reason,
-                      digest=digest(course.submissions / student / assignment),
-                      tests_digest=tests_digest(course, assignment))
+    outcome = Outcome(
+        student,
+        assignment,
+        0.0,
+        0.0,
+        "failed",
+        reason,
+        digest=digest(course.submissions / student / assignment),
+        tests_digest=tests_digest(course, assignment),
+    )
     write_journal(course.root, outcome, {})
     return outcome
 
@@ -75,9 +82,14 @@ def record(course, task: GradeTask, phase1: Phase1, checked: dict, timing: dict)
     if phase1.notebooks:
         with kernel_environment(None):  # nbgrader's own SQLAlchemy warnings, silenced
             score, max_score, pending = record_grades(
-                course.db_url, assignment, student,
-                {name: {"scores": found["scores"], "unanswered": found["unanswered"]}
-                 for name, found in notebooks.items()})
+                course.db_url,
+                assignment,
+                student,
+                {
+                    name: {"scores": found["scores"], "unanswered": found["unanswered"]}
+                    for name, found in notebooks.items()
+                },
+            )
     else:
         remove_grades(course.db_url, assignment, student)
         score, max_score, pending = 0.0, _max_score(course, assignment), 0
@@ -87,36 +99,50 @@ def record(course, task: GradeTask, phase1: Phase1, checked: dict, timing: dict)
     # time, shared by the submissions of its chunk: the grader's own overhead is the rest.
     checker = max(timing["checks"], second)
     total = timing["phase1"] + timing["checks"] + time.monotonic() - begin
-    outcome = Outcome(student, assignment, score, max_score, status, reason,
-                      seconds=round(total, 1), digest=phase1.digest, pending_manual=pending,
-                      phase1_seconds=round(first, 1), phase2_seconds=round(second, 1),
-                      tests_digest=tests_digest(course, assignment),
-                      worker=timing["worker"],
-                      checker_seconds=round(checker, 1),
-                      overhead_seconds=round(max(0.0, total - first - checker), 1))
-    write_journal(course.root, outcome, {name: found["messages"]
-                                         for name, found in notebooks.items()})
+    outcome = Outcome(
+        student,
+        assignment,
+        score,
+        max_score,
+        status,
+        reason,
+        seconds=round(total, 1),
+        digest=phase1.digest,
+        pending_manual=pending,
+        phase1_seconds=round(first, 1),
+        phase2_seconds=round(second, 1),
+        tests_digest=tests_digest(course, assignment),
+        worker=timing["worker"],
+        checker_seconds=round(checker, 1),
+        overhead_seconds=round(max(0.0, total - first - checker), 1),
+    )
+    write_journal(
+        course.root, outcome, {name: found["messages"] for name, found in notebooks.items()}
+    )
     return outcome
 
 
 class _Batch:
     """The state of one batch: what waits, what runs, what waits for its checks."""
 
-    def __init__(self, course, pool, tasks: list[GradeTask], progress: Progress,
-                 sandboxed: bool) -> None:
+    def __init__(
+        self, course, pool, tasks: list[GradeTask], progress: Progress, sandboxed: bool
+    ) -> None:
         self.course, self.pool, self.progress, self.sandboxed = course, pool, progress, sandboxed
         self.waiting = deque(tasks)
         self.tasks = {task.key: task for task in tasks}
         self.running = 0
-        self.left: dict[str, int] = {}          # assignment -> phase-1 tasks not back yet
+        self.left: dict[str, int] = {}  # assignment -> phase-1 tasks not back yet
         for task in tasks:
             self.left[task.assignment] = self.left.get(task.assignment, 0) + 1
-        self.chunk = {assignment: max(1, min(CHUNK, math.ceil(count / pool.capacity())))
-                      for assignment, count in self.left.items()}
+        self.chunk = {
+            assignment: max(1, min(CHUNK, math.ceil(count / pool.capacity())))
+            for assignment, count in self.left.items()
+        }
         self.phase1: dict[str, Phase1] = {}
         self.timing: dict[str, dict] = {}
-        self.unchecked: dict[tuple[str, str], list[str]] = {}   # (assignment, notebook) -> keys
-        self.pending: dict[str, set[str]] = {}                   # key -> notebooks to check
+        self.unchecked: dict[tuple[str, str], list[str]] = {}  # (assignment, notebook) -> keys
+        self.pending: dict[str, set[str]] = {}  # key -> notebooks to check
         self.checked: dict[str, dict] = {}
 
     def run(self) -> None:
@@ -141,22 +167,28 @@ class _Batch:
         try:
             outcome = outcome_of()
         except Exception as error:  # noqa: BLE001 - recorded, the batch goes on
-            outcome = _failed(self.course, task.student, task.assignment,
-                              f"the grader failed: {_why(error)}")
+            outcome = _failed(
+                self.course, task.student, task.assignment, f"the grader failed: {_why(error)}"
+            )
         self.progress.finished(outcome)
 
     def _phase1_done(self, task: GradeTask, result) -> None:
         self.left[task.assignment] -= 1
         if isinstance(result, BaseException):
-            self._finish(task, lambda: _failed(self.course, task.student, task.assignment,
-                                               f"the grader failed: {_why(result)}"))
+            self._finish(
+                task,
+                lambda: _failed(
+                    self.course, task.student, task.assignment, f"the grader failed: {_why(result)}"
+                ),
+            )
         else:
             try:
                 self._keep(task, result)
             except Exception as error:  # noqa: BLE001 - recorded, the batch goes on
                 reason = f"the grader failed: {_why(error)}"
-                self._finish(task, lambda: _failed(self.course, task.student, task.assignment,
-                                                   reason))
+                self._finish(
+                    task, lambda: _failed(self.course, task.student, task.assignment, reason)
+                )
         self._send_checks(task.assignment)
 
     def _keep(self, task: GradeTask, result: dict) -> None:
@@ -165,8 +197,11 @@ class _Batch:
         write_files(folder, result["files"])
         found = Phase1(**result["phase1"])
         self.phase1[task.key] = found
-        self.timing[task.key] = {"phase1": result["seconds"], "checks": 0.0,
-                                 "worker": result["worker"]}
+        self.timing[task.key] = {
+            "phase1": result["seconds"],
+            "checks": 0.0,
+            "worker": result["worker"],
+        }
         self.checked[task.key] = {}
         self.pending[task.key] = set(found.notebooks)
         if not found.notebooks:
@@ -179,28 +214,43 @@ class _Batch:
             if owner != assignment:
                 continue
             while keys and (len(keys) >= self.chunk[assignment] or not self.left[assignment]):
-                chunk, keys[:] = keys[:self.chunk[assignment]], keys[self.chunk[assignment]:]
+                chunk, keys[:] = keys[: self.chunk[assignment]], keys[self.chunk[assignment] :]
                 source = self.course.source / assignment / f"{name}.ipynb"
-                values = {key: read_files(self.course.root / "phase1" / key / name / "values",
-                                          limit=2**40) for key in chunk}
-                self.pool.submit(run_check_task, CheckTask(
-                    assignment=assignment, notebook=name,
-                    source=source.read_text(encoding="utf-8"), values=values,
-                    profile=self.course.profile, sandboxed=self.sandboxed,
-                    threads=self.pool.threads, code=code_digest()),
-                    priority=1)
+                values = {
+                    key: read_files(
+                        self.course.root / "phase1" / key / name / "values", limit=2**40
+                    )
+                    for key in chunk
+                }
+                self.pool.submit(
+                    run_check_task,
+                    CheckTask(
+                        assignment=assignment,
+                        notebook=name,
+                        source=source.read_text(encoding="utf-8"),
+                        values=values,
+                        profile=self.course.profile,
+                        sandboxed=self.sandboxed,
+                        threads=self.pool.threads,
+                        code=code_digest(),
+                    ),
+                    priority=1,
+                )
                 self.running += 1
 
     def _checks_done(self, task: CheckTask, result) -> None:
         if isinstance(result, BaseException):
-            results = {key: {"scores": [], "error": f"the checker failed: {_why(result)}"}
-                       for key in task.values}
+            results = {
+                key: {"scores": [], "error": f"the checker failed: {_why(result)}"}
+                for key in task.values
+            }
             seconds = 0.0
         else:
             results, seconds = result["results"], result["seconds"]
         for key in task.values:
-            self.checked[key][task.notebook] = results.get(key, {"scores": [],
-                                                                 "error": "not checked"})
+            self.checked[key][task.notebook] = results.get(
+                key, {"scores": [], "error": "not checked"}
+            )
             self.timing[key]["checks"] += seconds / len(task.values)
             self.pending[key].discard(task.notebook)
             if not self.pending[key]:
@@ -208,14 +258,26 @@ class _Batch:
 
     def _record(self, key: str) -> None:
         task = self.tasks[key]
-        self._finish(task, lambda: record(self.course, task, self.phase1[key],
-                                          self.checked[key], self.timing[key]))
-        (self.course.root / "phase1" / key / "timing.json").write_text(
-            json.dumps(self.timing[key]))
+        self._finish(
+            task,
+            lambda: record(
+                self.course, task, self.phase1[key], self.checked[key], self.timing[key]
+            ),
+        )
+        (self.course.root / "phase1" / key / "timing.json").write_text(json.dumps(self.timing[key]))
 
 
-def grade_jobs(course, jobs, known: set[str], failures: dict[str, str], *, sandboxed: bool,
-               limits: dict, pool, echo=print) -> list[Outcome]:
+def grade_jobs(
+    course,
+    jobs,
+    known: set[str],
+    failures: dict[str, str],
+    *,
+    sandboxed: bool,
+    limits: dict,
+    pool,
+    echo=print,
+) -> list[Outcome]:
     """Grade ``jobs`` ((student, assignment) pairs) on ``pool``; the outcomes as recorded."""
     progress = Progress(len(jobs), echo)
     tasks = []
@@ -225,11 +287,20 @@ def grade_jobs(course, jobs, known: set[str], failures: dict[str, str], *, sandb
             progress.finished(_failed(course, student, assignment, reason))
             continue
         try:
-            tasks.append(make_task(course, student, assignment, sandboxed=sandboxed,
-                                   limits=limits, threads=pool.threads))
+            tasks.append(
+                make_task(
+                    course,
+                    student,
+                    assignment,
+                    sandboxed=sandboxed,
+                    limits=limits,
+                    threads=pool.threads,
+                )
+            )
         except (OSError, ValueError) as error:
-            progress.finished(_failed(course, student, assignment,
-                                      f"could not read the submission: {error}"))
+            progress.finished(
+                _failed(course, student, assignment, f"could not read the submission: {error}")
+            )
     # One assignment after another: its chunks fill, and are checked, while the next runs.
     tasks.sort(key=lambda task: (task.assignment, task.student))
     _Batch(course, pool, tasks, progress, sandboxed).run()

@@ -32,7 +32,7 @@ class QuestionScore:
     title: str
     points: float
     max_points: float
-    checks: list = field(default_factory=list)   # [{"passed", "points", "message"}]
+    checks: list = field(default_factory=list)  # [{"passed", "points", "message"}]
     error: str | None = None
     output: str = ""
 
@@ -62,8 +62,10 @@ def setup(notebook, indexes) -> dict:
     for index in indexes:
         _, error = _run(notebook.cells[index].source, namespace)
         if error is not None:
-            raise RuntimeError(f"setup cell {index + 1} of the instructor notebook failed: "
-                               f"{type(error).__name__}: {error}") from error
+            raise RuntimeError(
+                f"setup cell {index + 1} of the instructor notebook failed: "
+                f"{type(error).__name__}: {error}"
+            ) from error
     return namespace
 
 
@@ -83,15 +85,21 @@ def check_question(declaration, namespace: dict, values_root: Path) -> QuestionS
         output, error = _run(declaration.source, namespace)
     finally:
         reading_loaded_values(False)
-    score = QuestionScore(declaration.grade_id, declaration.title, 0.0, declaration.points,
-                          output=output[-4000:])
+    score = QuestionScore(
+        declaration.grade_id, declaration.title, 0.0, declaration.points, output=output[-4000:]
+    )
     if not questions:
-        score.error = f"the checks could not run: {type(error).__name__}: {error}" if error \
+        score.error = (
+            f"the checks could not run: {type(error).__name__}: {error}"
+            if error
             else "the test cell made no checks.Question"
+        )
         return score
     question = questions[-1]
-    score.checks = [{"passed": result.passed, "points": points, "message": result.message}
-                    for result, points in question.parts]
+    score.checks = [
+        {"passed": result.passed, "points": points, "message": result.message}
+        for result, points in question.parts
+    ]
     if error is not None and not isinstance(error, AssertionError):
         score.error = f"the checks could not run: {type(error).__name__}: {error}"
         return score
@@ -102,8 +110,10 @@ def check_question(declaration, namespace: dict, values_root: Path) -> QuestionS
 def check_submission(notebook, values_root: Path) -> list[QuestionScore]:
     """Every question of ``notebook`` (the instructor's source) on one submission's values."""
     namespace = setup(notebook, analyse(notebook).setup)
-    return [check_question(declaration, namespace, values_root)
-            for declaration in declarations(notebook)]
+    return [
+        check_question(declaration, namespace, values_root)
+        for declaration in declarations(notebook)
+    ]
 
 
 def main(argv: list[str]) -> int:
@@ -116,8 +126,7 @@ def main(argv: list[str]) -> int:
     for job in request["submissions"]:
         start = time.monotonic()
         try:
-            scores = [asdict(score) for score in check_submission(notebook,
-                                                                  Path(job["values"]))]
+            scores = [asdict(score) for score in check_submission(notebook, Path(job["values"]))]
             outcome = {"scores": scores, "error": None}
         except Exception as error:  # noqa: BLE001 - the instructor's setup, reported
             outcome = {"scores": [], "error": f"{type(error).__name__}: {error}"}

@@ -18,9 +18,17 @@ from cnncourse.grading.jobs import RETURN_BYTES, copy_out
 CHECK_SECONDS = 600
 
 
-def run_checks(source: Path, values: dict[str, Path], scratch: Path, results: Path, *,
-               profile: str, sandboxed: bool = True, env: dict | None = None,
-               readonly: list[Path] = ()) -> dict[str, dict]:
+def run_checks(
+    source: Path,
+    values: dict[str, Path],
+    scratch: Path,
+    results: Path,
+    *,
+    profile: str,
+    sandboxed: bool = True,
+    env: dict | None = None,
+    readonly: list[Path] = (),
+) -> dict[str, dict]:
     """Check every submission of ``values`` (key -> its values folder) against ``source``.
 
     The checker never ran student code; it still runs in a sandbox of its own (the
@@ -39,8 +47,12 @@ def run_checks(source: Path, values: dict[str, Path], scratch: Path, results: Pa
         limits = sandbox.Limits(notebook_seconds=CHECK_SECONDS * len(remaining))
         mounted = sandbox.prepare(job, limits)
         inside = "/job" if sandboxed else str(job)
-        request = {"source": str(source), "workdir": f"{inside}/work", "results": f"{inside}/out",
-                   "submissions": [{"key": key, "values": str(values[key])} for key in remaining]}
+        request = {
+            "source": str(source),
+            "workdir": f"{inside}/work",
+            "results": f"{inside}/out",
+            "submissions": [{"key": key, "values": str(values[key])} for key in remaining],
+        }
         (job / "request.json").write_text(json.dumps(request))
         if os.geteuid() == 0:
             os.lchown(job / "request.json", sandbox.SANDBOX_UID, sandbox.SANDBOX_UID)
@@ -51,17 +63,29 @@ def run_checks(source: Path, values: dict[str, Path], scratch: Path, results: Pa
         if sandboxed and cache:
             merged = sandbox.overlay(job, Path(cache))
         try:
-            sandbox.run(job, ["-m", "cnncourse.grading.checker", f"{inside}/request.json"],
-                        limits, readonly=[source.parent, *folders, *readonly], env=environment,
-                        sandboxed=sandboxed, writable={merged: Path(cache)} if merged else None)
+            sandbox.run(
+                job,
+                ["-m", "cnncourse.grading.checker", f"{inside}/request.json"],
+                limits,
+                readonly=[source.parent, *folders, *readonly],
+                env=environment,
+                sandboxed=sandboxed,
+                writable={merged: Path(cache)} if merged else None,
+            )
             copy_out(job / "out", results, [RETURN_BYTES])
         finally:
             sandbox.release_folder(job, mounted)
         done = [key for key in remaining if (results / f"{key}.json").is_file()]
         if len(done) < len(remaining):
             stuck = next(key for key in remaining if key not in done)
-            (results / f"{stuck}.json").write_text(json.dumps({
-                "scores": [], "seconds": 0,
-                "error": "the checks did not finish (stopped after their time limit)"}))
+            (results / f"{stuck}.json").write_text(
+                json.dumps(
+                    {
+                        "scores": [],
+                        "seconds": 0,
+                        "error": "the checks did not finish (stopped after their time limit)",
+                    }
+                )
+            )
         remaining = [key for key in remaining if not (results / f"{key}.json").is_file()]
     return {key: json.loads((results / f"{key}.json").read_text()) for key in values}

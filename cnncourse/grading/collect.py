@@ -47,8 +47,11 @@ def encode(value, depth: int = 0):
     if isinstance(value, (set, frozenset)):
         return {"__set__": [encode(item, depth + 1) for item in value]}
     if isinstance(value, dict) or (hasattr(value, "keys") and hasattr(value, "items")):
-        return {"__dict__": [[encode(key, depth + 1), encode(item, depth + 1)]
-                             for key, item in value.items()]}
+        return {
+            "__dict__": [
+                [encode(key, depth + 1), encode(item, depth + 1)] for key, item in value.items()
+            ]
+        }
     if hasattr(value, "numpy") and callable(value.numpy):
         value = value.numpy()
     if hasattr(value, "dtype") and hasattr(value, "tolist"):
@@ -80,8 +83,11 @@ def _array(value):
 
 def _history(value) -> dict:
     history = getattr(value, "history", value)
-    return {"history": encode(dict(history)), "epoch": encode(list(getattr(value, "epoch", []))),
-            "params": encode(dict(getattr(value, "params", None) or {}))}
+    return {
+        "history": encode(dict(history)),
+        "epoch": encode(list(getattr(value, "epoch", []))),
+        "params": encode(dict(getattr(value, "params", None) or {})),
+    }
 
 
 def _run(value) -> dict:
@@ -89,10 +95,13 @@ def _run(value) -> dict:
         settings = encode(dict(value.settings))
     except NotPlain:
         settings = {"__dict__": [[str(key), repr(item)] for key, item in value.settings.items()]}
-    return {"history": encode(dict(value.history)), "epochs": int(value.epochs),
-            "seconds": float(value.seconds),
-            "seconds_per_epoch": [float(v) for v in value.seconds_per_epoch],
-            "settings": settings}
+    return {
+        "history": encode(dict(value.history)),
+        "epochs": int(value.epochs),
+        "seconds": float(value.seconds),
+        "seconds_per_epoch": [float(v) for v in value.seconds_per_epoch],
+        "settings": settings,
+    }
 
 
 def _figure(value, folder: Path, name: str) -> None:
@@ -105,15 +114,27 @@ def _figure(value, folder: Path, name: str) -> None:
             key = f"axes{a}_image{i}"
             arrays[key] = np.ma.getdata(np.asarray(image.get_array()))
             images.append({"key": key, "cmap": getattr(image.get_cmap(), "name", None)})
-        lines = [{"x": encode(np.asarray(line.get_xdata(), dtype=float).tolist()),
-                  "y": encode(np.asarray(line.get_ydata(), dtype=float).tolist()),
-                  "label": str(line.get_label())} for line in axes.lines]
-        axes_data.append({
-            "position": [float(v) for v in axes.get_position().bounds],
-            "visible": bool(axes.get_visible()), "title": axes.get_title(),
-            "xlabel": axes.get_xlabel(), "ylabel": axes.get_ylabel(),
-            "images": images, "lines": lines,
-            "collections": len(axes.collections), "patches": len(axes.patches)})
+        lines = [
+            {
+                "x": encode(np.asarray(line.get_xdata(), dtype=float).tolist()),
+                "y": encode(np.asarray(line.get_ydata(), dtype=float).tolist()),
+                "label": str(line.get_label()),
+            }
+            for line in axes.lines
+        ]
+        axes_data.append(
+            {
+                "position": [float(v) for v in axes.get_position().bounds],
+                "visible": bool(axes.get_visible()),
+                "title": axes.get_title(),
+                "xlabel": axes.get_xlabel(),
+                "ylabel": axes.get_ylabel(),
+                "images": images,
+                "lines": lines,
+                "collections": len(axes.collections),
+                "patches": len(axes.patches),
+            }
+        )
     np.savez(folder / f"{name}.figure.npz", **arrays)
     _write_json(folder / f"{name}.figure.json", {"axes": axes_data})
     value.savefig(folder / f"{name}.png", dpi=60)
@@ -138,13 +159,23 @@ def _dataset(value, folder: Path, name: str) -> None:
         if elements >= DATASET_ELEMENTS:
             cut = True
             break
-    arrays = {f"part{index}": (np.concatenate(column) if batched else np.stack(column))
-              for index, column in enumerate(columns) if column}
+    arrays = {
+        f"part{index}": (np.concatenate(column) if batched else np.stack(column))
+        for index, column in enumerate(columns)
+        if column
+    }
     np.savez(folder / f"{name}.dataset.npz", **arrays)
-    _write_json(folder / f"{name}.dataset.json", {
-        "parts": len(parts), "tuple": isinstance(spec, tuple), "batched": batched,
-        "batch_size": batch_size or 1, "cut": cut,
-        "dtypes": [tf.as_dtype(part.dtype).name for part in parts]})
+    _write_json(
+        folder / f"{name}.dataset.json",
+        {
+            "parts": len(parts),
+            "tuple": isinstance(spec, tuple),
+            "batched": batched,
+            "batch_size": batch_size or 1,
+            "cut": cut,
+            "dtypes": [tf.as_dtype(part.dtype).name for part in parts],
+        },
+    )
 
 
 def write(value, kind: str, folder: Path, name: str) -> None:
@@ -191,6 +222,7 @@ def collect(folder, grade_id: str, reads) -> None:
             write(value, kind, target, name)
             manifest[name] = {"written": kind}
         except Exception as error:  # noqa: BLE001 - recorded for the trusted side
-            manifest[name] = {"missing": f"could not be saved: {type(error).__name__}: "
-                                         f"{str(error)[:300]}"}
+            manifest[name] = {
+                "missing": f"could not be saved: {type(error).__name__}: {str(error)[:300]}"
+            }
     _write_json(target / MANIFEST, manifest)

@@ -38,8 +38,10 @@ def _early_end(folder: Path, found: dict, prefix: str) -> list[str]:
     try:
         said = json.loads((folder / "result.json").read_text()).get("error")
     except (OSError, ValueError, AttributeError):
-        return [f"{prefix}the sandbox ended before the notebook finished (exit code "
-                f"{found['exit_code']})"]
+        return [
+            f"{prefix}the sandbox ended before the notebook finished (exit code "
+            f"{found['exit_code']})"
+        ]
     return [f"{prefix}the notebook stopped early: {str(said)[:200]}"] if said else []
 
 
@@ -56,15 +58,17 @@ def compose(course, student: str, assignment: str, phase1: Phase1, checked: dict
         folder = course.root / "phase1" / f"{student}--{assignment}" / name
         if found["stopped"]:
             (stopped if found.get("limit") == "time" else limited).append(
-                f"{prefix}the notebook {found['stopped']}")
+                f"{prefix}the notebook {found['stopped']}"
+            )
         else:
             notes += _early_end(folder, found, prefix)
         executed = None
         if (folder / "executed.ipynb").is_file():
             try:
                 executed = nbformat.read(str(folder / "executed.ipynb"), as_version=4)
-                more_errors, more_timeouts = _cell_problems(executed, prefix, course.timeout,
-                                                            set(found["unanswered"]))
+                more_errors, more_timeouts = _cell_problems(
+                    executed, prefix, course.timeout, set(found["unanswered"])
+                )
                 errors += more_errors
                 timeouts += more_timeouts
             except Exception:  # noqa: BLE001 - written by the student's side
@@ -81,17 +85,41 @@ def compose(course, student: str, assignment: str, phase1: Phase1, checked: dict
         target.mkdir(parents=True, exist_ok=True)
         nbformat.write(autograded_notebook(source, executed, scores), str(target / f"{name}.ipynb"))
         local = {grade_id.removeprefix(prefix) for grade_id in found["unanswered"]}
-        notebooks[name] = {"scores": {g: s["points"] for g, s in scores.items()},
-                           "unanswered": local, "messages": {
-                               g: [c["message"] for c in s["checks"] if not c["passed"]]
-                               + ([s["error"]] if s.get("error") else [])
-                               for g, s in scores.items()}}
+        notebooks[name] = {
+            "scores": {g: s["points"] for g, s in scores.items()},
+            "unanswered": local,
+            "messages": {
+                g: [c["message"] for c in s["checks"] if not c["passed"]]
+                + ([s["error"]] if s.get("error") else [])
+                for g, s in scores.items()
+            },
+        }
     failed_checks = any(line for line in stopped if "checks failed" in line)
-    status = ("failed" if failed_checks else "invalid" if phase1.invalid else
-              "missing" if phase1.missing else "timeout" if stopped or timeouts else
-              "stopped" if limited else "tampered" if tampered else "graded")
-    reason = phase1.invalid + phase1.missing + stopped + limited + timeouts + tampered + \
-        notes + phase1.ignored
+    status = (
+        "failed"
+        if failed_checks
+        else "invalid"
+        if phase1.invalid
+        else "missing"
+        if phase1.missing
+        else "timeout"
+        if stopped or timeouts
+        else "stopped"
+        if limited
+        else "tampered"
+        if tampered
+        else "graded"
+    )
+    reason = (
+        phase1.invalid
+        + phase1.missing
+        + stopped
+        + limited
+        + timeouts
+        + tampered
+        + notes
+        + phase1.ignored
+    )
     if unanswered:
         reason.append("unanswered: " + ", ".join(unanswered))
     if partial:

@@ -56,16 +56,32 @@ def configure(config: Config | None = None, *, cell_timeout: int | None = None) 
     c.CourseDirectory.release_directory = RELEASE_FOLDER
     # nbgrader's own generate chain, then the "generated, do not edit" note.
     c.GenerateAssignment.preprocessors = [
-        IncludeHeaderFooter, InstantiateTests, LockCells, ClearSolutions, ClearOutput,
-        CheckCellMetadata, ComputeChecksums, SaveCells, ClearHiddenTests, ClearMarkScheme,
-        ComputeChecksums, CheckCellMetadata, GeneratedNote,
+        IncludeHeaderFooter,
+        InstantiateTests,
+        LockCells,
+        ClearSolutions,
+        ClearOutput,
+        CheckCellMetadata,
+        ComputeChecksums,
+        SaveCells,
+        ClearHiddenTests,
+        ClearMarkScheme,
+        ComputeChecksums,
+        CheckCellMetadata,
+        GeneratedNote,
     ]
     c.GeneratedNote.source_folder = SOURCE_FOLDER
     # nbgrader's autograde chain, with stderr turned into stdout right after execution:
     # TensorFlow's warnings must not zero a passing test cell.
     c.Autograde.autograde_preprocessors = [
-        Execute, StderrAsStdout, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+        Execute,
+        StderrAsStdout,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
     ]
     # A deleted test cell is put back from the gradebook and run, not silently scored 0.
     c.OverwriteCells.add_missing_cells = True
@@ -73,8 +89,12 @@ def configure(config: Config | None = None, *, cell_timeout: int | None = None) 
     c.Execute.extra_arguments = list(KERNEL_ARGUMENTS)
     # Feedback shows the messages of hidden tests, never their source.
     # Answers waiting for grading by hand are shown as pending, not as 0.
-    c.GenerateFeedback.preprocessors = [GetGrades, MarkPendingGrades, HideHiddenTests,
-                                        CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [
+        GetGrades,
+        MarkPendingGrades,
+        HideHiddenTests,
+        CSSHTMLHeaderPreprocessor,
+    ]
     return c
 
 
@@ -133,8 +153,13 @@ def read_alembic_head_in_process() -> None:
     nbgrader.api.get_alembic_version = get_alembic_version
 
 
-def nbgrader_api(root: Path, *, cell_timeout: int | None = None, db_url: str | None = None,
-                 **directories: Path | str):
+def nbgrader_api(
+    root: Path,
+    *,
+    cell_timeout: int | None = None,
+    db_url: str | None = None,
+    **directories: Path | str,
+):
     """An `nbgrader.apps.NbGraderAPI` on the course at ``root`` with the course's settings.
 
     ``directories`` sets CourseDirectory folders (source_directory=..., submitted_directory=...);
@@ -163,14 +188,16 @@ def course_root(root: Path | None = None) -> Path:
         if candidate is not None and (Path(candidate) / SOURCE_FOLDER).is_dir():
             return Path(candidate).resolve()
     where = root if root is not None else Path.cwd()
-    raise FileNotFoundError(f"no {SOURCE_FOLDER}/ folder in {where}: run from the course "
-                            "repository (or give its root)")
+    raise FileNotFoundError(
+        f"no {SOURCE_FOLDER}/ folder in {where}: run from the course repository (or give its root)"
+    )
 
 
 def assignment_names(source: Path) -> list[str]:
     """The assignments of a source folder: its sub-folders holding notebooks."""
-    return sorted(path.name for path in Path(source).iterdir()
-                  if path.is_dir() and any(path.glob("*.ipynb")))
+    return sorted(
+        path.name for path in Path(source).iterdir() if path.is_dir() and any(path.glob("*.ipynb"))
+    )
 
 
 def ensure_course_row(db_url: str) -> None:

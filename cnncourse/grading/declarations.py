@@ -48,8 +48,9 @@ def is_answer(cell) -> bool:
 
 
 def _without_magics(source: str) -> str:
-    return "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line
-                     for line in source.split("\n"))
+    return "\n".join(
+        "pass" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n")
+    )
 
 
 def parse(source: str) -> ast.Module:
@@ -77,20 +78,22 @@ def declaration(cell, index: int = 0) -> Declaration:
     title = ast.literal_eval(call.args[0]) if call.args else grade_id
     keywords = {keyword.arg: keyword.value for keyword in call.keywords}
     if "reads" not in keywords:
-        raise ValueError(f"test cell {grade_id}: checks.Question({title!r}) declares no reads="
-                         " (the names and kinds of the values it checks)")
+        raise ValueError(
+            f"test cell {grade_id}: checks.Question({title!r}) declares no reads="
+            " (the names and kinds of the values it checks)"
+        )
     try:
         reads = parse_reads(ast.literal_eval(keywords["reads"]))
     except ValueError as error:
-        raise ValueError(f"test cell {grade_id}: reads= must be a literal dict of name -> "
-                         f"kind: {error}") from None
+        raise ValueError(
+            f"test cell {grade_id}: reads= must be a literal dict of name -> kind: {error}"
+        ) from None
     return Declaration(grade_id, float(info.get("points", 0)), title, reads, cell.source, index)
 
 
 def declarations(notebook) -> list[Declaration]:
     """The declarations of every test cell of ``notebook``, in order."""
-    return [declaration(cell, index) for index, cell in enumerate(notebook.cells)
-            if is_test(cell)]
+    return [declaration(cell, index) for index, cell in enumerate(notebook.cells) if is_test(cell)]
 
 
 class _Names(ast.NodeVisitor):
@@ -163,8 +166,8 @@ class Analysis:
     """The notebook's student-defined names, its setup cells and each test cell's free names."""
 
     tainted: frozenset[str]
-    setup: tuple[int, ...]          # indexes of instructor code cells safe to run when grading
-    test_loads: dict                # grade_id -> names the test cell loads and does not bind
+    setup: tuple[int, ...]  # indexes of instructor code cells safe to run when grading
+    test_loads: dict  # grade_id -> names the test cell loads and does not bind
 
 
 def analyse(notebook) -> Analysis:
@@ -198,9 +201,12 @@ def problems(notebook, label: str = "") -> list[str]:
         except (ValueError, SyntaxError) as error:
             found.append(f"{label}{error}")
             continue
-        undeclared = sorted((analysis.test_loads[declared.grade_id] & analysis.tainted)
-                            - set(declared.reads))
+        undeclared = sorted(
+            (analysis.test_loads[declared.grade_id] & analysis.tainted) - set(declared.reads)
+        )
         if undeclared:
-            found.append(f"{label}test cell {declared.grade_id} reads {', '.join(undeclared)}, "
-                         "defined by student code, without declaring it in reads=")
+            found.append(
+                f"{label}test cell {declared.grade_id} reads {', '.join(undeclared)}, "
+                "defined by student code, without declaring it in reads="
+            )
     return found

@@ -30,8 +30,15 @@ def kernel_environment(profile: str | None) -> Iterator[None]:
                 yield
 
 
-def run_notebook(notebook, *, cwd: Path, profile: str | None = None,
-                 timeout: int | None = None, allow_errors: bool = True, on_cell_start=None):
+def run_notebook(
+    notebook,
+    *,
+    cwd: Path,
+    profile: str | None = None,
+    timeout: int | None = None,
+    allow_errors: bool = True,
+    on_cell_start=None,
+):
     """Execute ``notebook`` (a NotebookNode, changed in place and returned) in ``cwd``.
 
     The kernel runs under ``profile`` (None: the caller's); each cell may run ``timeout``
@@ -50,17 +57,25 @@ def run_notebook(notebook, *, cwd: Path, profile: str | None = None,
             """nbclient answers a timed-out cell with this reply: record it in the cell too
             (its outputs only hold the KeyboardInterrupt of the interrupted kernel)."""
             if (execute_reply or {}).get("content", {}).get("ename") == TIMEOUT_ERROR:
-                cell.outputs.append(nbformat.v4.new_output(
-                    "error", ename=TIMEOUT_ERROR, evalue=message,
-                    traceback=[f"{TIMEOUT_ERROR}: {message}"]))
+                cell.outputs.append(
+                    nbformat.v4.new_output(
+                        "error",
+                        ename=TIMEOUT_ERROR,
+                        evalue=message,
+                        traceback=[f"{TIMEOUT_ERROR}: {message}"],
+                    )
+                )
 
         client = NotebookClient(
             notebook,
             timeout=limit,
             allow_errors=allow_errors,
             interrupt_on_timeout=True,
-            error_on_timeout={"ename": TIMEOUT_ERROR, "evalue": message,
-                              "traceback": [f"{TIMEOUT_ERROR}: {message}"]},
+            error_on_timeout={
+                "ename": TIMEOUT_ERROR,
+                "evalue": message,
+                "traceback": [f"{TIMEOUT_ERROR}: {message}"],
+            },
             on_cell_executed=mark_timeout,
             on_cell_start=on_cell_start,
             record_timing=False,

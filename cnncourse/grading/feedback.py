@@ -25,8 +25,10 @@ from cnncourse.grading.record import read_journal
 NOT_GRADED_PAGE = "not-graded.html"
 #: Where the MathJax files go, under the feedback folder (no student may be called this).
 STATIC_FOLDER = "_static"
-FORMGRADER_HINT = ("Grade them in nbgrader's formgrader: cd {workdir} && jupyter lab, then "
-                   "Nbgrader > Formgrader (README.md, \"Grading written answers by hand\")")
+FORMGRADER_HINT = (
+    "Grade them in nbgrader's formgrader: cd {workdir} && jupyter lab, then "
+    'Nbgrader > Formgrader (README.md, "Grading written answers by hand")'
+)
 
 #: The pages fit the window: images and outputs shrink, long lines wrap or scroll in the cell.
 PAGE_CSS = """\
@@ -60,15 +62,26 @@ window.MathJax = {
 """
 
 #: Attributes through which a page loads something (links, <a href>, are left as they are).
-_LOADING = {"script": ("src",), "link": ("href",), "img": ("src", "srcset"),
-            "iframe": ("src",), "frame": ("src",), "embed": ("src",), "object": ("data",),
-            "video": ("src", "poster"), "audio": ("src",), "source": ("src", "srcset"),
-            "track": ("src",), "input": ("src",)}
+_LOADING = {
+    "script": ("src",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "source": ("src", "srcset"),
+    "track": ("src",),
+    "input": ("src",),
+}
 #: A URL to another host once a browser has cleaned it: ``//host``, ``scheme://host``, and
 #: ``http:host`` (browsers read that as ``http://host``).
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//|^(?:https?|ftp|wss?):", re.IGNORECASE)
-_REMOTE_CSS = re.compile(r"(@import\s+)?url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:)?//[^)]*\)\s*;?",
-                         re.IGNORECASE)
+_REMOTE_CSS = re.compile(
+    r"(@import\s+)?url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:)?//[^)]*\)\s*;?", re.IGNORECASE
+)
 
 
 def is_remote(url: str | None) -> bool:
@@ -169,8 +182,7 @@ def localise_page(page: Path, mathjax_entry: Path | None) -> list[str]:
 
     Returns what was removed (remote URLs, the MathJax 2 configuration).
     """
-    extra = ('<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-             + PAGE_CSS)
+    extra = '<meta name="viewport" content="width=device-width, initial-scale=1">\n' + PAGE_CSS
     if mathjax_entry is not None:
         relative = Path(os.path.relpath(mathjax_entry, page.parent)).as_posix()
         extra += MATHJAX_CONFIG.replace("{src}", html.escape(relative))
@@ -198,13 +210,14 @@ def copy_mathjax(output: Path) -> Path:
 def _not_graded_page(outcome: dict) -> str:
     assignment = html.escape(outcome["assignment"])
     return (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
         f"<title>{assignment}: not graded</title></head><body>\n"
         f"<h1>{assignment}</h1>\n"
         f"<p>Score: {float(outcome['score']):g} / {float(outcome['max_score']):g} "
         f"({html.escape(outcome['status'])})</p>\n"
         f"<p>Your submission could not be graded: {html.escape(outcome['reason'])}</p>\n"
-        "</body></html>\n")
+        "</body></html>\n"
+    )
 
 
 def pending_grades(db_url: str, outcomes: list[dict]) -> dict[tuple[str, str], int]:
@@ -212,13 +225,12 @@ def pending_grades(db_url: str, outcomes: list[dict]) -> dict[tuple[str, str], i
     from cnncourse.grading.report import gradebook_grades
 
     grades = gradebook_grades(db_url, [(o["student"], o["assignment"]) for o in outcomes])
-    counts = {pair: sum(record.pending for record in records)
-              for pair, records in grades.items()}
+    counts = {pair: sum(record.pending for record in records) for pair, records in grades.items()}
     return {pair: number for pair, number in counts.items() if number}
 
 
 def _grades(number: int) -> str:
-    """"1 grade still waits" or "3 grades still wait"."""
+    """ "1 grade still waits" or "3 grades still wait"."""
     return f"{number} grade still waits" if number == 1 else f"{number} grades still wait"
 
 
@@ -226,14 +238,20 @@ def _refusal(pending: dict[tuple[str, str], int], workdir: Path) -> str:
     per_assignment: dict[str, list[int]] = {}
     for (_, assignment), number in sorted(pending.items()):
         per_assignment.setdefault(assignment, []).append(number)
-    lines = [f"cnncourse feedback: {_grades(sum(pending.values()))} for grading by hand, so "
-             "no feedback was written:"]
+    lines = [
+        f"cnncourse feedback: {_grades(sum(pending.values()))} for grading by hand, so "
+        "no feedback was written:"
+    ]
     for assignment, numbers in per_assignment.items():
-        lines.append(f"  {assignment}: {sum(numbers)} grade{'s' * (sum(numbers) != 1)} in "
-                     f"{len(numbers)} submission{'s' * (len(numbers) != 1)}")
-    lines.append(FORMGRADER_HINT.format(workdir=workdir)
-                 + "; then run cnncourse feedback again, or give --allow-pending to write the "
-                 "pages now (they say that grading is not finished).")
+        lines.append(
+            f"  {assignment}: {sum(numbers)} grade{'s' * (sum(numbers) != 1)} in "
+            f"{len(numbers)} submission{'s' * (len(numbers) != 1)}"
+        )
+    lines.append(
+        FORMGRADER_HINT.format(workdir=workdir)
+        + "; then run cnncourse feedback again, or give --allow-pending to write the "
+        "pages now (they say that grading is not finished)."
+    )
     return "\n".join(lines)
 
 
@@ -247,13 +265,16 @@ def write_feedback(workdir: Path, output: Path, *, allow_pending: bool = False) 
     course = load_course(Path(workdir))
     outcomes = [entry["outcome"] for entry in read_journal(workdir)]
     if not outcomes:
-        raise ValueError(f"{Path(workdir) / 'outcomes'} holds no recorded submission: "
-                         "run `cnncourse grade` first")
+        raise ValueError(
+            f"{Path(workdir) / 'outcomes'} holds no recorded submission: "
+            "run `cnncourse grade` first"
+        )
     if any(outcome["student"] == STATIC_FOLDER for outcome in outcomes):
-        raise ValueError(f"a student of {workdir} is called {STATIC_FOLDER!r}, the feedback "
-                         "folder's MathJax folder: rename the student's submission folder")
-    graded = [o for o in outcomes
-              if (course.autograded / o["student"] / o["assignment"]).is_dir()]
+        raise ValueError(
+            f"a student of {workdir} is called {STATIC_FOLDER!r}, the feedback "
+            "folder's MathJax folder: rename the student's submission folder"
+        )
+    graded = [o for o in outcomes if (course.autograded / o["student"] / o["assignment"]).is_dir()]
     graded_pairs = {(o["student"], o["assignment"]) for o in graded}
     pending = pending_grades(course.db_url, graded)
     if pending and not allow_pending:
@@ -285,7 +306,9 @@ def write_feedback(workdir: Path, output: Path, *, allow_pending: bool = False) 
             localise_page(page, mathjax)
         print(f"  {student}/{assignment}: {', '.join(page.name for page in pages)}")
         if (student, assignment) in pending:
-            print(f"WARNING: {student}/{assignment}: {_grades(pending[(student, assignment)])} "
-                  "for grading by hand; its feedback says grading is not finished")
+            print(
+                f"WARNING: {student}/{assignment}: {_grades(pending[(student, assignment)])} "
+                "for grading by hand; its feedback says grading is not finished"
+            )
     print(f"feedback in {output}")
     return 1 if failures else 0

@@ -44,7 +44,7 @@ class BatchResult:
     outcomes: list[Outcome] = field(default_factory=list)
     graded_now: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)   # "student/assignment: why"
+    changed: list[str] = field(default_factory=list)  # "student/assignment: why"
     sandboxed: bool = True
 
 
@@ -63,22 +63,25 @@ def write_formgrader_config(course: GradingCourse) -> Path:
     """``nbgrader_config.py`` in the grading folder, so that formgrader started there
     (``cd grading && jupyter server``) sees this course, its gradebook and its notebooks.
     Readable by this user only: the gradebook URL may hold a password."""
-    text = "\n".join([
-        '"""nbgrader settings of this grading folder, for formgrader (written by cnncourse '
-        'grade; generated, do not edit)."""',
-        "",
-        "from cnncourse.grading.course import configure",
-        "",
-        "c = get_config()  # noqa: F821 - provided by nbgrader's config loader",
-        f"configure(c, cell_timeout={course.timeout!r})",
-        f"c.CourseDirectory.root = {str(course.root)!r}",
-        f"c.CourseDirectory.source_directory = {str(course.source)!r}",
-        'c.CourseDirectory.release_directory = "release"',
-        'c.CourseDirectory.submitted_directory = "submitted"',
-        'c.CourseDirectory.autograded_directory = "autograded"',
-        'c.CourseDirectory.feedback_directory = "feedback"',
-        f"c.CourseDirectory.db_url = {course.db_url!r}",
-        ""])
+    text = "\n".join(
+        [
+            '"""nbgrader settings of this grading folder, for formgrader (written by cnncourse '
+            'grade; generated, do not edit)."""',
+            "",
+            "from cnncourse.grading.course import configure",
+            "",
+            "c = get_config()  # noqa: F821 - provided by nbgrader's config loader",
+            f"configure(c, cell_timeout={course.timeout!r})",
+            f"c.CourseDirectory.root = {str(course.root)!r}",
+            f"c.CourseDirectory.source_directory = {str(course.source)!r}",
+            'c.CourseDirectory.release_directory = "release"',
+            'c.CourseDirectory.submitted_directory = "submitted"',
+            'c.CourseDirectory.autograded_directory = "autograded"',
+            'c.CourseDirectory.feedback_directory = "feedback"',
+            f"c.CourseDirectory.db_url = {course.db_url!r}",
+            "",
+        ]
+    )
     path = course.root / FORMGRADER_CONFIG
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
@@ -91,12 +94,19 @@ def load_course(workdir: Path) -> GradingCourse:
     """The `GradingCourse` a batch wrote into ``workdir`` (its grading.json)."""
     settings_path = Path(workdir) / SETTINGS_FILE
     if not settings_path.is_file():
-        raise FileNotFoundError(f"{settings_path} not found: grade the submissions first "
-                                "(cnncourse grade SUBMISSIONS_DIR --output ...)")
+        raise FileNotFoundError(
+            f"{settings_path} not found: grade the submissions first "
+            "(cnncourse grade SUBMISSIONS_DIR --output ...)"
+        )
     settings = json.loads(settings_path.read_text())
-    return GradingCourse(root=Path(workdir).resolve(), source=Path(settings["source"]),
-                         submissions=Path(settings["submissions"]), db_url=settings["db_url"],
-                         profile=settings["profile"], cell_timeout=settings["cell_timeout"])
+    return GradingCourse(
+        root=Path(workdir).resolve(),
+        source=Path(settings["source"]),
+        submissions=Path(settings["submissions"]),
+        db_url=settings["db_url"],
+        profile=settings["profile"],
+        cell_timeout=settings["cell_timeout"],
+    )
 
 
 def read_grades(workdir: Path) -> list[dict]:
@@ -116,8 +126,9 @@ def find_jobs(submissions: Path, assignments=None) -> list[tuple[str, str]]:
         if student.name.startswith("."):
             continue
         for assignment in sorted(path for path in student.iterdir() if path.is_dir()):
-            if not assignment.name.startswith(".") and (wanted is None or
-                                                        assignment.name in wanted):
+            if not assignment.name.startswith(".") and (
+                wanted is None or assignment.name in wanted
+            ):
                 jobs.append((student.name, assignment.name))
     return jobs
 
@@ -133,10 +144,15 @@ def generate(course: GradingCourse, assignments: set[str]) -> dict[str, str]:
         with kernel_environment(None):
             result = api.generate_assignment(assignment, force=True, create=True)
         if not result.get("success"):
-            lines = [line.strip() for line in result.get("log", "").splitlines()
-                     if line.strip() and not line.startswith("[")]
-            failures[assignment] = (f"could not generate {assignment} from {course.source}: "
-                                    f"{lines[-1] if lines else 'see nbgrader log'}")
+            lines = [
+                line.strip()
+                for line in result.get("log", "").splitlines()
+                if line.strip() and not line.startswith("[")
+            ]
+            failures[assignment] = (
+                f"could not generate {assignment} from {course.source}: "
+                f"{lines[-1] if lines else 'see nbgrader log'}"
+            )
     return failures
 
 
@@ -145,8 +161,16 @@ def write_grades(outcomes: list[Outcome], path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for row in outcomes:
-            writer.writerow([row.student, row.assignment, f"{row.score:g}", f"{row.max_score:g}",
-                             row.status, row.reason])
+            writer.writerow(
+                [
+                    row.student,
+                    row.assignment,
+                    f"{row.score:g}",
+                    f"{row.max_score:g}",
+                    row.status,
+                    row.reason,
+                ]
+            )
 
 
 def _journaled(workdir: Path, student: str, assignment: str) -> dict | None:
@@ -163,30 +187,44 @@ def _changes(course: GradingCourse, jobs, force: bool) -> tuple[list, dict, list
     from cnncourse.grading.batch import tests_digest
     from cnncourse.grading.jobs import digest as submission_digest
 
-    tests = {assignment: tests_digest(course, assignment)
-             for assignment in {assignment for _, assignment in jobs}
-             if (course.source / assignment).is_dir()}
+    tests = {
+        assignment: tests_digest(course, assignment)
+        for assignment in {assignment for _, assignment in jobs}
+        if (course.source / assignment).is_dir()
+    }
     todo, changed, unchanged = [], {}, []
     for student, assignment in jobs:
         before = None if force else _journaled(course.root, student, assignment)
         if before is None:
             todo.append((student, assignment))
-        elif before.get("digest") != submission_digest(course.submissions / student /
-                                                       assignment):
+        elif before.get("digest") != submission_digest(course.submissions / student / assignment):
             changed[(student, assignment)] = "the submission changed since it was graded"
         elif before.get("tests_digest") != tests.get(assignment, before.get("tests_digest")):
-            changed[(student, assignment)] = f"the tests of {assignment} changed (in " \
-                                             f"{course.source / assignment})"
+            changed[(student, assignment)] = (
+                f"the tests of {assignment} changed (in {course.source / assignment})"
+            )
         else:
             unchanged.append((student, assignment))
     return todo, changed, unchanged
 
 
-def grade_all(submissions_dir: Path, gradebook=None, output="grading", assignments=None, *,
-              source: Path | None = None, profile: str = "tiny",
-              cell_timeout: int | None = None, sandboxed: bool = True, force: bool = False,
-              regrade: bool = False, workers: int | None = None, scheduler: str | None = None,
-              limits: dict | None = None, echo=print) -> BatchResult:
+def grade_all(
+    submissions_dir: Path,
+    gradebook=None,
+    output="grading",
+    assignments=None,
+    *,
+    source: Path | None = None,
+    profile: str = "tiny",
+    cell_timeout: int | None = None,
+    sandboxed: bool = True,
+    force: bool = False,
+    regrade: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    limits: dict | None = None,
+    echo=print,
+) -> BatchResult:
     """Grade every ``submissions_dir/<student>/<assignment>/``; write the gradebook and grades.csv.
 
     ``source`` is the folder of solution notebooks (default: the repository's solutions/),
@@ -209,16 +247,25 @@ def grade_all(submissions_dir: Path, gradebook=None, output="grading", assignmen
     workdir = Path(output).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     source_folder = Path(source).resolve() if source else course_root() / "solutions"
-    course = GradingCourse(root=workdir, source=source_folder, submissions=submissions.resolve(),
-                           db_url=database_url(gradebook, workdir), profile=profile,
-                           cell_timeout=cell_timeout)
-    settings = {key: str(value) if isinstance(value, Path) else value
-                for key, value in asdict(course).items()}
+    course = GradingCourse(
+        root=workdir,
+        source=source_folder,
+        submissions=submissions.resolve(),
+        db_url=database_url(gradebook, workdir),
+        profile=profile,
+        cell_timeout=cell_timeout,
+    )
+    settings = {
+        key: str(value) if isinstance(value, Path) else value
+        for key, value in asdict(course).items()
+    }
     (workdir / SETTINGS_FILE).write_text(json.dumps(settings, indent=2) + "\n")
     write_formgrader_config(course)
     if not sandboxed:
-        echo("WARNING: grading WITHOUT a sandbox (--no-sandbox): student code runs as this "
-             "user, with this machine's files and network")
+        echo(
+            "WARNING: grading WITHOUT a sandbox (--no-sandbox): student code runs as this "
+            "user, with this machine's files and network"
+        )
     jobs = find_jobs(submissions, assignments)
     known = set(assignment_names(source_folder))
     with kernel_environment(None):
@@ -234,23 +281,42 @@ def grade_all(submissions_dir: Path, gradebook=None, output="grading", assignmen
         else:
             result.skipped.append(f"{student}/{assignment}")
     if changed:
-        echo(("grading again: " if regrade else f"{len(changed)} graded submissions changed "
-              "since (cnncourse grade --regrade grades them again): ") +
-             "; ".join(result.changed))
+        echo(
+            (
+                "grading again: "
+                if regrade
+                else f"{len(changed)} graded submissions changed "
+                "since (cnncourse grade --regrade grades them again): "
+            )
+            + "; ".join(result.changed)
+        )
     todo.sort()
     if not todo:
-        echo(f"nothing to grade in {submissions}"
-             + (f" ({len(result.skipped)} already graded)" if result.skipped else ""))
+        echo(
+            f"nothing to grade in {submissions}"
+            + (f" ({len(result.skipped)} already graded)" if result.skipped else "")
+        )
     else:
         count = default_workers() if workers is None and not scheduler else None
         pool = open_pool(workers or (count.count if count else None), scheduler)
-        echo(f"grading {len(todo)} submissions from {submissions} (profile {profile}, "
-             f"{course.timeout} s per cell"
-             + (f"; {len(result.skipped)} already graded" if result.skipped else "")
-             + f") with {pool.description}" + (f" ({count.reason})" if count else ""))
+        echo(
+            f"grading {len(todo)} submissions from {submissions} (profile {profile}, "
+            f"{course.timeout} s per cell"
+            + (f"; {len(result.skipped)} already graded" if result.skipped else "")
+            + f") with {pool.description}"
+            + (f" ({count.reason})" if count else "")
+        )
         try:
-            batch.grade_jobs(course, todo, known, failures, sandboxed=sandboxed,
-                             limits=limits or {}, pool=pool, echo=echo)
+            batch.grade_jobs(
+                course,
+                todo,
+                known,
+                failures,
+                sandboxed=sandboxed,
+                limits=limits or {},
+                pool=pool,
+                echo=echo,
+            )
         finally:
             pool.close()
     result.graded_now = [f"{student}/{assignment}" for student, assignment in todo]

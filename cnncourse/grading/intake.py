@@ -30,8 +30,12 @@ from cnncourse.grading.lms_names import (
 
 MAX_FILE_BYTES = 100 * 2**20
 MAX_TOTAL_BYTES = 2 * 2**30
-JUNK = {"__MACOSX": "a macOS resource folder", ".ipynb_checkpoints": "a Jupyter checkpoint",
-        ".DS_Store": "macOS folder settings", "Thumbs.db": "a Windows thumbnail cache"}
+JUNK = {
+    "__MACOSX": "a macOS resource folder",
+    ".ipynb_checkpoints": "a Jupyter checkpoint",
+    ".DS_Store": "macOS folder settings",
+    "Thumbs.db": "a Windows thumbnail cache",
+}
 
 
 @dataclass
@@ -61,13 +65,16 @@ class IntakeResult:
         for student in students:
             mine = [item for item in self.placed if item.student == student]
             lines.append(f"{student}: " + ", ".join(f"{i.assignment}/{i.name}" for i in mine))
-            lines += [f"  {i.assignment}/{i.name} from {i.source}: {i.note}"
-                      for i in mine if i.note]
+            lines += [
+                f"  {i.assignment}/{i.name} from {i.source}: {i.note}" for i in mine if i.note
+            ]
         lines += [f"problem: {path}: {why}" for path, why in self.problems]
         lines += [f"warning: {path}: {why}" for path, why in self.warnings]
-        lines.append(f"{len(self.placed)} files placed for {len(students)} students in "
-                     f"{self.target}; {len(self.ignored)} ignored, {len(self.warnings)} warnings, "
-                     f"{len(self.problems)} not placed")
+        lines.append(
+            f"{len(self.placed)} files placed for {len(students)} students in "
+            f"{self.target}; {len(self.ignored)} ignored, {len(self.warnings)} warnings, "
+            f"{len(self.problems)} not placed"
+        )
         return lines
 
 
@@ -101,11 +108,14 @@ class _Skip(Exception):
 def default_assignments(names=None, root: Path | None = None) -> dict[str, list[str]]:
     """Assignment -> notebook stems of the course's released exercises/ (only ``names``)."""
     folder = course_root(root) / RELEASE_FOLDER
-    known = {name: sorted(p.stem for p in (folder / name).glob("*.ipynb"))
-             for name in assignment_names(folder)}
+    known = {
+        name: sorted(p.stem for p in (folder / name).glob("*.ipynb"))
+        for name in assignment_names(folder)
+    }
     if unknown := sorted(set(names or ()) - set(known)):
-        raise ValueError(f"unknown assignment {', '.join(unknown)}: {folder} has "
-                         f"{', '.join(known) or 'none'}")
+        raise ValueError(
+            f"unknown assignment {', '.join(unknown)}: {folder} has {', '.join(known) or 'none'}"
+        )
     return {name: stems for name, stems in known.items() if not names or name in names}
 
 
@@ -114,26 +124,34 @@ def read_roster(path: Path) -> dict[str, str | None]:
     with Path(path).open(newline="", encoding="utf-8-sig") as handle:
         reader, keys = csv.DictReader(handle), {}
         if "student" not in (reader.fieldnames or []):
-            raise ValueError(f"roster {path} has no 'student' column (it has "
-                             f"{', '.join(reader.fieldnames or []) or 'no header'})")
+            raise ValueError(
+                f"roster {path} has no 'student' column (it has "
+                f"{', '.join(reader.fieldnames or []) or 'no header'})"
+            )
         for line, row in enumerate(reader, start=2):
             row = {key: (value or "").strip() for key, value in row.items() if key}
             if not row["student"] or safe_id(row["student"]) != row["student"]:
-                raise ValueError(f"roster {path} line {line}: student {row['student']!r} is not "
-                                 "a safe folder name")
+                raise ValueError(
+                    f"roster {path} line {line}: student {row['student']!r} is not "
+                    "a safe folder name"
+                )
             words = re.findall(r"[a-z0-9]+", row.get("name", "").casefold())
-            for key in {f"id:{row.get('lms_id', '')}", f"student:{row['student'].casefold()}",
-                        f"email:{row.get('email', '').casefold()}", f"name:{''.join(words)}",
-                        f"name:{''.join(reversed(words))}"} - {"id:", "email:", "name:"}:
-                keys[key] = row["student"] if keys.get(key, row["student"]) == row["student"] \
-                    else None
+            for key in {
+                f"id:{row.get('lms_id', '')}",
+                f"student:{row['student'].casefold()}",
+                f"email:{row.get('email', '').casefold()}",
+                f"name:{''.join(words)}",
+                f"name:{''.join(reversed(words))}",
+            } - {"id:", "email:", "name:"}:
+                keys[key] = (
+                    row["student"] if keys.get(key, row["student"]) == row["student"] else None
+                )
     return keys
 
 
 def safe_id(text: str) -> str:
     """``text`` as a folder name: no separators, no ``..``, no leading dot ('' if nothing left)."""
     return re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9._@-]+", "_", text.strip())).strip("._-")
-
 
 
 def _unsafe(info: zipfile.ZipInfo, name: str) -> str | None:
@@ -159,8 +177,10 @@ def _unpack(zipped: zipfile.ZipFile, info: zipfile.ZipInfo, out: Path, run: _Run
             while chunk := handle.read(2**20):
                 size, run.total = size + len(chunk), run.total + len(chunk)
                 if size > MAX_FILE_BYTES or run.total > MAX_TOTAL_BYTES:
-                    raise _Skip(f"over the size limits ({MAX_FILE_BYTES} bytes a file, "
-                                f"{MAX_TOTAL_BYTES} bytes in all)")
+                    raise _Skip(
+                        f"over the size limits ({MAX_FILE_BYTES} bytes a file, "
+                        f"{MAX_TOTAL_BYTES} bytes in all)"
+                    )
                 written.write(chunk)
         os.utime(out, (stamp := datetime(*info.date_time).timestamp(), stamp))
     except BaseException:
@@ -186,8 +206,9 @@ def _extract(archive: Path, source: str, run: _Run) -> Path | None:
                     except (_Skip, zipfile.BadZipFile, OSError, RuntimeError, ValueError) as error:
                         why = str(error)
                 if why:
-                    run.result.problems.append((where, f"zip entry {info.filename!r} of "
-                                                       f"{source} refused: {why}"))
+                    run.result.problems.append(
+                        (where, f"zip entry {info.filename!r} of {source} refused: {why}")
+                    )
     except (zipfile.BadZipFile, OSError) as error:
         run.result.problems.append((source, f"{source} is not a readable zip archive: {error}"))
         return None
@@ -226,26 +247,28 @@ def _identify(item: _File, patterns: list[str], custom: bool, keys: dict[str, st
         if info := lms_match(part, patterns):
             if info.get("kind") == "onlinetext":
                 raise _Skip("Moodle online text, not a submitted file", ignore=True)
-            if not (rest := parts[index + 1:]) and not info.get("file_id"):
+            if not (rest := parts[index + 1 :]) and not info.get("file_id"):
                 raise _Skip("an LMS submission receipt", ignore=True)
             rest = rest or (os.path.splitext(info["file_id"])[0] + os.path.splitext(part)[1],)
             break
     else:
         if custom:
             raise _Skip(f"no folder or file name of {item.source} matches the pattern")
-        index = next((i for i, part in enumerate(parts[:-1]) if folder_key(part) not in keys),
-                     None)
+        index = next((i for i, part in enumerate(parts[:-1]) if folder_key(part) not in keys), None)
         if index is None:
-            raise _Skip("not inside a student's folder, and its name matches no LMS pattern "
-                        f"({', '.join(LMS_PATTERNS)})")
-        info, rest = {"student_id": parts[index]}, parts[index + 1:]
+            raise _Skip(
+                "not inside a student's folder, and its name matches no LMS pattern "
+                f"({', '.join(LMS_PATTERNS)})"
+            )
+        info, rest = {"student_id": parts[index]}, parts[index + 1 :]
     if not safe_id(rest[-1]):
         raise _Skip(f"file name {rest[-1]!r} is not usable")
     folders = [info.get("assignment") or "", *parts[:index]]
     item.info, item.assignment = info, assignment_of(folders, keys)
-    if (cut := next((i for i, part in enumerate(rest[:-1]) if folder_key(part) in keys), None)) \
-            is not None:
-        item.assignment, rest = keys[folder_key(rest[cut])], rest[cut + 1:]
+    if (
+        cut := next((i for i, part in enumerate(rest[:-1]) if folder_key(part) in keys), None)
+    ) is not None:
+        item.assignment, rest = keys[folder_key(rest[cut])], rest[cut + 1 :]
     item.inner, item.rank = rest, attempt_rank(info.get("timestamp"), rest[:-1])
 
 
@@ -255,14 +278,21 @@ def _student(item: _File, roster: dict | None, roster_path) -> str:
         if not safe_id(raw):
             raise _Skip(f"student name {raw!r} gives no safe folder name")
         return safe_id(raw)
-    for key in (f"id:{lms_id}", f"student:{raw.casefold()}", f"email:{raw.casefold()}",
-                f"name:{''.join(re.findall(r'[a-z0-9]+', raw.casefold()))}"):
+    for key in (
+        f"id:{lms_id}",
+        f"student:{raw.casefold()}",
+        f"email:{raw.casefold()}",
+        f"name:{''.join(re.findall(r'[a-z0-9]+', raw.casefold()))}",
+    ):
         if key in roster and roster[key] is None:
             raise _Skip(f"LMS student {raw!r} matches several students of roster {roster_path}")
         if key in roster:
             return roster[key]
-    raise _Skip(f"LMS student {raw!r}" + (f" (id {lms_id})" if lms_id else "")
-                + f" is not in the roster {roster_path}")
+    raise _Skip(
+        f"LMS student {raw!r}"
+        + (f" (id {lms_id})" if lms_id else "")
+        + f" is not in the roster {roster_path}"
+    )
 
 
 def _notebook(item: _File, assignments: dict[str, list[str]]) -> None:
@@ -288,33 +318,55 @@ def _group(run: _Run, assignments, keys, patterns, custom, roster, roster_path) 
             if item.path.suffix.lower() == ".ipynb":
                 _notebook(item, assignments)
             identities.setdefault(item.student, set()).add(
-                (item.info.get("lms_id") or "", item.info["student_id"].strip()))
+                (item.info.get("lms_id") or "", item.info["student_id"].strip())
+            )
             kept.append(item)
         except _Skip as skip:
             (run.result.ignored if skip.ignore else run.result.problems).append(
-                (item.source, str(skip)))
+                (item.source, str(skip))
+            )
     for item in [item for item in kept if len(identities[item.student]) > 1]:
-        names = ", ".join(sorted(repr(raw) + (f" (id {lms_id})" if lms_id else "")
-                                 for lms_id, raw in identities[item.student]))
-        report((item.source, f"conflict: the LMS entries {names} all map to student "
-                             f"{item.student}"))
+        names = ", ".join(
+            sorted(
+                repr(raw) + (f" (id {lms_id})" if lms_id else "")
+                for lms_id, raw in identities[item.student]
+            )
+        )
+        report(
+            (item.source, f"conflict: the LMS entries {names} all map to student {item.student}")
+        )
         kept.remove(item)
     notebooks = [item for item in kept if item.path.suffix.lower() == ".ipynb"]
     for item in notebooks:
         stems = assignments.get(item.assignment) or [s for v in assignments.values() for s in v]
-        if item.notebook is None and item.assignment and len(stems) == 1 and [
-                (o.student, o.assignment) for o in notebooks].count(
-                    (item.student, item.assignment)) == 1:
+        if (
+            item.notebook is None
+            and item.assignment
+            and len(stems) == 1
+            and [(o.student, o.assignment) for o in notebooks].count(
+                (item.student, item.assignment)
+            )
+            == 1
+        ):
             item.notebook = stems[0]  # the only notebook of a one-notebook assignment
         if item.notebook is None:
-            report((item.source, f"{item.inner[-1]} is not a notebook of "
-                                 f"{item.assignment or 'any assignment'} (expected "
-                                 + ", ".join(f"{stem}.ipynb" for stem in stems) + ")"))
+            report(
+                (
+                    item.source,
+                    f"{item.inner[-1]} is not a notebook of "
+                    f"{item.assignment or 'any assignment'} (expected "
+                    + ", ".join(f"{stem}.ipynb" for stem in stems)
+                    + ")",
+                )
+            )
         else:
-            groups.setdefault((item.student, item.assignment, f"{item.notebook}.ipynb"),
-                              []).append(item)
-    bases = {(student, assignment): max(group, key=lambda i: i.rank).inner[:-1]
-             for (student, assignment, _), group in groups.items()}
+            groups.setdefault((item.student, item.assignment, f"{item.notebook}.ipynb"), []).append(
+                item
+            )
+    bases = {
+        (student, assignment): max(group, key=lambda i: i.rank).inner[:-1]
+        for (student, assignment, _), group in groups.items()
+    }
     for item in [item for item in kept if item.path.suffix.lower() != ".ipynb"]:
         mine = {assignment for student, assignment in bases if student == item.student}
         if item.assignment is None and len(mine) != 1:
@@ -322,7 +374,7 @@ def _group(run: _Run, assignments, keys, patterns, custom, roster, roster_path) 
             continue
         item.assignment = item.assignment or mine.pop()
         base = bases.get((item.student, item.assignment), ())
-        name = item.inner[len(base):] if item.inner[:len(base)] == base else item.inner[-1:]
+        name = item.inner[len(base) :] if item.inner[: len(base)] == base else item.inner[-1:]
         item.rank = (True, *item.rank, item.path.stat().st_mtime)
         groups.setdefault((item.student, item.assignment, "/".join(name)), []).append(item)
     return groups
@@ -334,8 +386,10 @@ def _notebook_problem(path: Path) -> str | None:
         return None
     except Exception as error:  # noqa: BLE001 - JSON, schema or encoding errors alike
         first = next((line for line in str(error).splitlines() if line.strip()), "")
-        return f"not a valid notebook ({first.strip()[:160]}): copied, the grader records it " \
-               "as invalid"
+        return (
+            f"not a valid notebook ({first.strip()[:160]}): copied, the grader records it "
+            "as invalid"
+        )
 
 
 def _write(groups: dict, target: Path, force: bool, result: IntakeResult) -> None:
@@ -343,16 +397,24 @@ def _write(groups: dict, target: Path, force: bool, result: IntakeResult) -> Non
         *older, chosen = sorted(group, key=lambda item: item.rank)
         notes = [] if chosen.rank[0] else [f"renamed from {chosen.inner[-1]}"]
         if older:
-            notes.append(f"the latest of {len(group)}; ignored "
-                         + ", ".join(other.source for other in older))
-        result.ignored += [(other.source, f"an older copy of {student}/{assignment}/{name}: "
-                                          f"took {chosen.source}") for other in older]
+            notes.append(
+                f"the latest of {len(group)}; ignored " + ", ".join(other.source for other in older)
+            )
+        result.ignored += [
+            (other.source, f"an older copy of {student}/{assignment}/{name}: took {chosen.source}")
+            for other in older
+        ]
         destination = target / student / assignment / name
         if destination.is_file() and filecmp.cmp(destination, chosen.path, shallow=False):
             notes.append("already there, unchanged")
         elif destination.exists() and not (force and destination.is_file()):
-            result.problems.append((chosen.source, f"{destination} already exists and differs: "
-                                                   "not overwritten (force replaces it)"))
+            result.problems.append(
+                (
+                    chosen.source,
+                    f"{destination} already exists and differs: "
+                    "not overwritten (force replaces it)",
+                )
+            )
             continue
         else:
             destination.parent.mkdir(parents=True, exist_ok=True)
@@ -363,9 +425,15 @@ def _write(groups: dict, target: Path, force: bool, result: IntakeResult) -> Non
         result.placed.append(Placed(student, assignment, name, chosen.source, "; ".join(notes)))
 
 
-def collect_submissions(export: Path, target: Path, assignments: dict[str, list[str]] | None = None,
-                        *, roster: Path | None = None, pattern: str | None = None,
-                        force: bool = False) -> IntakeResult:
+def collect_submissions(
+    export: Path,
+    target: Path,
+    assignments: dict[str, list[str]] | None = None,
+    *,
+    roster: Path | None = None,
+    pattern: str | None = None,
+    force: bool = False,
+) -> IntakeResult:
     """Place the files of an LMS ``export`` (a folder or a .zip) as target/<student>/<assignment>/.
 
     ``assignments`` maps assignment names to their notebook stems (default: the course's

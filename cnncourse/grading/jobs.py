@@ -32,11 +32,11 @@ class JobSpec:
 
     student: str
     assignment: str
-    submission: str          # the folder submissions/<student>/<assignment>
-    release: str             # the released assignment folder (exercise notebooks)
-    source: str              # the instructor's assignment folder (solutions/<assignment>)
-    output: str              # where this job's results go (values/, executed notebooks)
-    scratch: str             # where the job folder is made
+    submission: str  # the folder submissions/<student>/<assignment>
+    release: str  # the released assignment folder (exercise notebooks)
+    source: str  # the instructor's assignment folder (solutions/<assignment>)
+    output: str  # where this job's results go (values/, executed notebooks)
+    scratch: str  # where the job folder is made
     profile: str
     cell_seconds: int
     limits: dict = field(default_factory=dict)
@@ -49,7 +49,7 @@ class JobSpec:
 class Phase1:
     """What phase 1 found: per notebook, the tamper findings and how the sandbox ended."""
 
-    notebooks: dict = field(default_factory=dict)   # name -> {"tampered", "notes", ...}
+    notebooks: dict = field(default_factory=dict)  # name -> {"tampered", "notes", ...}
     invalid: list = field(default_factory=list)
     missing: list = field(default_factory=list)
     ignored: list = field(default_factory=list)
@@ -100,8 +100,7 @@ def _stage(spec: JobSpec, work: Path, expected: list[str], result: Phase1) -> di
             continue
         if path.suffix == ".ipynb" and len(relative.parts) == 1:
             if path.stem not in expected:
-                result.ignored.append(f"ignored {path.name} (not a notebook of "
-                                      f"{spec.assignment})")
+                result.ignored.append(f"ignored {path.name} (not a notebook of {spec.assignment})")
                 continue
             notebook, problem = _read(path)
             if problem:
@@ -111,9 +110,12 @@ def _stage(spec: JobSpec, work: Path, expected: list[str], result: Phase1) -> di
             continue
         (work / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, work / relative)
-    result.missing += [f"missing notebook {name}.ipynb" for name in expected
-                       if name not in notebooks and not any(
-                           line.startswith(f"{name}.ipynb") for line in result.invalid)]
+    result.missing += [
+        f"missing notebook {name}.ipynb"
+        for name in expected
+        if name not in notebooks
+        and not any(line.startswith(f"{name}.ipynb") for line in result.invalid)
+    ]
     return notebooks
 
 
@@ -149,9 +151,15 @@ def _run_notebook(spec: JobSpec, name: str, submitted, job: Path, limits, mounte
         (job / part).mkdir()
     notebook = phase1.build(release, submitted, declared, folder + f"/{name}")
     nbformat.write(notebook, str(job / "work" / f".cnncourse-{name}.ipynb"))
-    (job / "job.json").write_text(json.dumps({
-        "notebook": f"work/.cnncourse-{name}.ipynb", "cell_seconds": spec.cell_seconds,
-        "output_bytes": 4 * 1024 * 1024}))
+    (job / "job.json").write_text(
+        json.dumps(
+            {
+                "notebook": f"work/.cnncourse-{name}.ipynb",
+                "cell_seconds": spec.cell_seconds,
+                "output_bytes": 4 * 1024 * 1024,
+            }
+        )
+    )
     if os.geteuid() == 0:
         for path in [job, *job.rglob("*")]:
             os.lchown(path, sandbox.SANDBOX_UID, sandbox.SANDBOX_UID)
@@ -161,9 +169,15 @@ def _run_notebook(spec: JobSpec, name: str, submitted, job: Path, limits, mounte
     # The shared cache (generated data, pretrained bases) read through an overlay: the
     # notebook may write there (KerasTuner's trials), its writes stay in the job.
     merged = sandbox.overlay(job, cache) if spec.sandboxed and cache else None
-    end = sandbox.run(job, ["-m", "cnncourse.grading.sandboxed", inside], limits,
-                      readonly=[Path(path) for path in spec.readonly], env=env,
-                      sandboxed=spec.sandboxed, writable={merged: cache} if merged else None)
+    end = sandbox.run(
+        job,
+        ["-m", "cnncourse.grading.sandboxed", inside],
+        limits,
+        readonly=[Path(path) for path in spec.readonly],
+        env=env,
+        sandboxed=spec.sandboxed,
+        writable={merged: cache} if merged else None,
+    )
     if merged is not None:
         subprocess.run(["umount", "-l", str(merged)], capture_output=True, check=False)
     target = Path(spec.output) / name
@@ -176,9 +190,19 @@ def _run_notebook(spec: JobSpec, name: str, submitted, job: Path, limits, mounte
         path = job / file
         if path.is_file() and not path.is_symlink() and path.stat().st_size <= budget[0]:
             shutil.copyfile(path, target / file)
-    return {"tampered": findings.tampered, "notes": findings.notes,
-            "unanswered": findings.unanswered, "exit_code": end.exit_code,
-            "seconds": round(end.seconds, 1), "stopped": end.reason,
-            "limit": "time" if end.timed_out else "memory" if end.out_of_memory else
-            "processes" if end.process_limit else None,
-            "isolation": end.isolation}
+    return {
+        "tampered": findings.tampered,
+        "notes": findings.notes,
+        "unanswered": findings.unanswered,
+        "exit_code": end.exit_code,
+        "seconds": round(end.seconds, 1),
+        "stopped": end.reason,
+        "limit": "time"
+        if end.timed_out
+        else "memory"
+        if end.out_of_memory
+        else "processes"
+        if end.process_limit
+        else None,
+        "isolation": end.isolation,
+    }

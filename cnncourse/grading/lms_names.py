@@ -23,17 +23,18 @@ LMS_PATTERNS = {
     "canvas": r"^(?P<student_id>[a-z][a-z0-9]*)_(?i:late_)?(?P<lms_id>\d+)_\d+_(?P<file_id>.+)$",
     # Moodle: "Full Name_participantid_assignsubmission_file_/" (or ..._file_original-name)
     "moodle": r"^(?P<student_id>.+?)_(?P<lms_id>\d+)_assignsubmission_(?P<kind>file|onlinetext)"
-              r"_(?P<file_id>.*)$",
+    r"_(?P<file_id>.*)$",
     # Blackboard: Assignment_username_attempt_YYYY-MM-DD-HH-MM-SS[_original-name | .txt]
     "blackboard": r"^(?P<assignment>.+)_(?P<student_id>[^_]+)_attempt_"
-                  r"(?P<timestamp>\d{4}(?:-\d\d){5})(?:_(?P<file_id>.+)|\.txt)?$",
+    r"(?P<timestamp>\d{4}(?:-\d\d){5})(?:_(?P<file_id>.+)|\.txt)?$",
     # D2L Brightspace: "subid-userid - Full Name - Oct 1, 2026 1200 PM[ - original-name]"
     "d2l": r"^\d+-(?P<lms_id>\d+) - (?P<student_id>.+?) - "
-           r"(?P<timestamp>[A-Z][a-z]{2} \d{1,2}, \d{4} \d{3,4} [AP]M)(?: - (?P<file_id>.+))?$",
+    r"(?P<timestamp>[A-Z][a-z]{2} \d{1,2}, \d{4} \d{3,4} [AP]M)(?: - (?P<file_id>.+))?$",
 }
 _COPY_OF = re.compile(r"^(?:copy[ _]of[ _]+)+", re.I)
-_SUFFIX = re.compile(r"(?:\s*\((?P<copy>\d+)\)|-(?P<resubmit>\d+)|[-_ ]copy(?P<jupyter>\d*))$",
-                     re.I)
+_SUFFIX = re.compile(
+    r"(?:\s*\((?P<copy>\d+)\)|-(?P<resubmit>\d+)|[-_ ]copy(?P<jupyter>\d*))$", re.I
+)
 
 
 def folder_key(folder: str) -> str:
@@ -57,8 +58,9 @@ def _collector(regex: str, extension: str) -> FileNameCollectorPlugin:
 def lms_match(name: str, patterns: list[str]) -> dict | None:
     """The groups of the first regex matching a folder or file ``name`` (nbgrader's collector)."""
     extension = os.path.splitext(name)[1]
-    return next(filter(None, (_collector(regex, extension).collect(name) for regex in patterns)),
-                None)
+    return next(
+        filter(None, (_collector(regex, extension).collect(name) for regex in patterns)), None
+    )
 
 
 def is_wrapper(paths: list[tuple[str, ...]], keys: dict[str, str], patterns: list[str]) -> bool:
@@ -66,8 +68,11 @@ def is_wrapper(paths: list[tuple[str, ...]], keys: dict[str, str], patterns: lis
     if len({parts[0] for parts in paths}) != 1 or not all(len(parts) > 2 for parts in paths):
         return False
     top = paths[0][0]
-    return not (folder_key(top) in keys or lms_match(top, patterns)
-                or all(folder_key(parts[1]) in keys for parts in paths))
+    return not (
+        folder_key(top) in keys
+        or lms_match(top, patterns)
+        or all(folder_key(parts[1]) in keys for parts in paths)
+    )
 
 
 def lms_patterns(pattern: str | None) -> list[str]:
@@ -80,8 +85,9 @@ def lms_patterns(pattern: str | None) -> list[str]:
         raise ValueError(f"pattern {pattern!r} is not a regular expression: {error}") from None
     if "student" not in groups:
         raise ValueError(f"pattern {pattern!r} has no (?P<student>...) group")
-    return [pattern.replace("(?P<student>", "(?P<student_id>").replace("(?P<notebook>",
-                                                                         "(?P<file_id>")]
+    return [
+        pattern.replace("(?P<student>", "(?P<student_id>").replace("(?P<notebook>", "(?P<file_id>")
+    ]
 
 
 def lms_time(text: str | None) -> datetime:
@@ -106,8 +112,9 @@ def attempt_rank(timestamp: str | None, folders) -> tuple[datetime, int]:
     return lms_time(timestamp), max(attempts, default=0)
 
 
-def match_notebook(name: str, assignments: dict[str, list[str]],
-                   assignment: str | None = None) -> tuple[list[tuple[str, str]], bool, int]:
+def match_notebook(
+    name: str, assignments: dict[str, list[str]], assignment: str | None = None
+) -> tuple[list[tuple[str, str]], bool, int]:
     """The (assignment, stem) a notebook file ``name`` could be, if it is one exactly, its copy.
 
     Copy prefixes and suffixes ('Copy of', ' (2)', '-2', '-Copy1') are stripped until a stem
@@ -115,19 +122,21 @@ def match_notebook(name: str, assignments: dict[str, list[str]],
     name contains match. Exact is False for a name renamed or only containing a stem; the
     copy number is the highest '(N)' or '-N' stripped (0 if none).
     """
-    wanted = [(a, s) for a, stems in assignments.items() if assignment in (None, a)
-              for s in stems]
+    wanted = [(a, s) for a, stems in assignments.items() if assignment in (None, a) for s in stems]
     text, attempt, renamed, exact = Path(name).stem.strip(), 0, False, True
     while not any(s.casefold() == text.casefold() for _, s in wanted):
         if found := _COPY_OF.match(text):
-            renamed, text = True, text[found.end():]
+            renamed, text = True, text[found.end() :]
         elif found := _SUFFIX.search(text):
             renamed = renamed or found["jupyter"] is not None
             attempt = max(attempt, int(found["copy"] or found["resubmit"] or 0))
-            text = text[:found.start()].rstrip()
+            text = text[: found.start()].rstrip()
         else:
             exact = False
             break
-    matches = [(a, s) for a, s in wanted if (s.casefold() == text.casefold() if exact
-                                             else s.casefold() in text.casefold())]
+    matches = [
+        (a, s)
+        for a, s in wanted
+        if (s.casefold() == text.casefold() if exact else s.casefold() in text.casefold())
+    ]
     return matches, exact and not renamed, attempt

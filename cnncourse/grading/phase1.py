@@ -20,8 +20,10 @@ from cnncourse.grading.tamper import by_grade_id
 def collect_line(declaration: Declaration, folder: str) -> str:
     """The first line of a sandboxed test cell: write the question's reads to ``folder``."""
     reads = {name: list(read) for name, read in declaration.reads.items()}
-    return (f"__import__('cnncourse.grading.collect', fromlist=['collect']).collect("
-            f"{folder!r}, {declaration.grade_id!r}, {reads!r})")
+    return (
+        f"__import__('cnncourse.grading.collect', fromlist=['collect']).collect("
+        f"{folder!r}, {declaration.grade_id!r}, {reads!r})"
+    )
 
 
 def _fresh(cell):
@@ -61,8 +63,9 @@ def build(release, submitted, declared: dict[str, Declaration], folder: str):
         if is_answer(cell) and grade_id in answers:
             new.source = answers[grade_id].source
         elif is_test(cell) and grade_id in declared:
-            new.source = collect_line(declared[grade_id], folder) + "\n" + \
-                visible_source(cell.source)
+            new.source = (
+                collect_line(declared[grade_id], folder) + "\n" + visible_source(cell.source)
+            )
         cells.append(new)
         cells += [_fresh(extra) for extra in added.get(grade_id, [])]
     notebook = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(release.metadata))

@@ -45,15 +45,18 @@ def default_workers(memory_gib: float | None = None) -> Workers:
     if os.environ.get("CNNCOURSE_WORKERS"):
         value = os.environ["CNNCOURSE_WORKERS"]
         if not value.isdigit() or int(value) < 1:
-            raise ValueError(f"CNNCOURSE_WORKERS must be a whole number of at least 1, "
-                             f"not {value!r}")
+            raise ValueError(
+                f"CNNCOURSE_WORKERS must be a whole number of at least 1, not {value!r}"
+            )
         return Workers(int(value), "CNNCOURSE_WORKERS")
     cores = len(os.sched_getaffinity(0))
     memory = _available_memory_gib() if memory_gib is None else memory_gib
     by_memory = max(1, int(memory // JOB_MEMORY_GIB))
     count = max(1, min(cores, by_memory))
-    return Workers(count, f"{cores} cores, {memory:.0f} GiB of memory free, "
-                          f"{JOB_MEMORY_GIB} GiB per submission")
+    return Workers(
+        count,
+        f"{cores} cores, {memory:.0f} GiB of memory free, {JOB_MEMORY_GIB} GiB per submission",
+    )
 
 
 class LocalPool:
@@ -65,8 +68,9 @@ class LocalPool:
         self.workers = workers
         #: TensorFlow threads per job: this machine's cores shared among the workers.
         self.threads = max(1, len(os.sched_getaffinity(0)) // workers)
-        self._executor = ThreadPoolExecutor(max_workers=workers,
-                                            thread_name_prefix="cnncourse-grade")
+        self._executor = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="cnncourse-grade"
+        )
         self._done: queue.Queue = queue.Queue()
         self.description = f"{workers} worker{'s' * (workers != 1)} on this machine"
 
@@ -94,8 +98,10 @@ class DaskPool:
         try:
             from distributed import Client, as_completed
         except ImportError as error:
-            raise RuntimeError("grading on a Dask cluster needs the package distributed: "
-                               "pip install 'cnncourse[cluster]'") from error
+            raise RuntimeError(
+                "grading on a Dask cluster needs the package distributed: "
+                "pip install 'cnncourse[cluster]'"
+            ) from error
         try:
             self._client = Client(address, timeout=timeout, set_as_default=False)
         except OSError as error:

@@ -41,12 +41,15 @@ class Progress:
         self.outcomes.append(outcome)
         elapsed = self.clock() - self.begin
         left = self.estimate()
-        pace = f"{duration(elapsed)} elapsed" + \
-            (f", about {duration(left)} left" if left and len(self.outcomes) < self.total else "")
+        pace = f"{duration(elapsed)} elapsed" + (
+            f", about {duration(left)} left" if left and len(self.outcomes) < self.total else ""
+        )
         why = f": {outcome.reason}" if outcome.reason else ""
-        line = (f"[{len(self.outcomes)}/{self.total}] {outcome.student}/{outcome.assignment}: "
-                f"{outcome.score:g}/{outcome.max_score:g} {outcome.status} in "
-                f"{duration(outcome.seconds)} ({pace}){why}")
+        line = (
+            f"[{len(self.outcomes)}/{self.total}] {outcome.student}/{outcome.assignment}: "
+            f"{outcome.score:g}/{outcome.max_score:g} {outcome.status} in "
+            f"{duration(outcome.seconds)} ({pace}){why}"
+        )
         self.echo(line)
         return line
 
@@ -54,13 +57,19 @@ class Progress:
         """The closing lines: how many of each status, the time, the slowest submissions."""
         counts = Counter(outcome.status for outcome in self.outcomes)
         parts = [f"{counts[status]} {status}" for status in reversed(STATUSES) if counts[status]]
-        lines = [f"graded {len(self.outcomes)} submissions in {duration(self.clock() - self.begin)}"
-                 + (f": {', '.join(parts)}" if parts else "")]
+        lines = [
+            f"graded {len(self.outcomes)} submissions in {duration(self.clock() - self.begin)}"
+            + (f": {', '.join(parts)}" if parts else "")
+        ]
         slowest = sorted(self.outcomes, key=lambda outcome: -outcome.seconds)[:SLOWEST]
         if slowest:
-            lines.append("slowest: " + ", ".join(
-                f"{outcome.student}/{outcome.assignment} {duration(outcome.seconds)}"
-                for outcome in slowest))
+            lines.append(
+                "slowest: "
+                + ", ".join(
+                    f"{outcome.student}/{outcome.assignment} {duration(outcome.seconds)}"
+                    for outcome in slowest
+                )
+            )
         for line in lines:
             self.echo(line)
         return lines

@@ -35,12 +35,12 @@ class Outcome:
     seconds: float = 0.0
     digest: str = ""
     pending_manual: int = 0
-    phase1_seconds: float = 0.0     # the notebooks' runs in the sandbox
-    phase2_seconds: float = 0.0     # the trusted checks' own cells
-    checker_seconds: float = 0.0    # its share of the checker's run: start, setup cells, checks
-    tests_digest: str = ""          # the instructor's assignment folder it was graded with
-    worker: str = ""                # where phase 1 ran
-    overhead_seconds: float = 0.0   # the grader's own time: all but the notebooks and the checker
+    phase1_seconds: float = 0.0  # the notebooks' runs in the sandbox
+    phase2_seconds: float = 0.0  # the trusted checks' own cells
+    checker_seconds: float = 0.0  # its share of the checker's run: start, setup cells, checks
+    tests_digest: str = ""  # the instructor's assignment folder it was graded with
+    worker: str = ""  # where phase 1 ran
+    overhead_seconds: float = 0.0  # the grader's own time: all but the notebooks and the checker
 
 
 def _safe_outputs(outputs) -> list:
@@ -48,16 +48,26 @@ def _safe_outputs(outputs) -> list:
     for output in outputs:
         kind = output.get("output_type")
         if kind == "stream":
-            kept.append(nbformat.v4.new_output("stream", name="stdout",
-                                               text=str(output.get("text", ""))[:20000]))
+            kept.append(
+                nbformat.v4.new_output(
+                    "stream", name="stdout", text=str(output.get("text", ""))[:20000]
+                )
+            )
         elif kind == "error":
-            kept.append(nbformat.v4.new_output(
-                "error", ename=str(output.get("ename", "Error"))[:100],
-                evalue=str(output.get("evalue", ""))[:2000],
-                traceback=[str(line)[:2000] for line in output.get("traceback", [])[-3:]]))
+            kept.append(
+                nbformat.v4.new_output(
+                    "error",
+                    ename=str(output.get("ename", "Error"))[:100],
+                    evalue=str(output.get("evalue", ""))[:2000],
+                    traceback=[str(line)[:2000] for line in output.get("traceback", [])[-3:]],
+                )
+            )
         elif kind in ("display_data", "execute_result"):
-            data = {key: value for key, value in output.get("data", {}).items()
-                    if key in SAFE_MIME_TYPES}
+            data = {
+                key: value
+                for key, value in output.get("data", {}).items()
+                if key in SAFE_MIME_TYPES
+            }
             if data:
                 kept.append(nbformat.v4.new_output("display_data", data=data))
     return kept
@@ -68,8 +78,9 @@ def autograded_notebook(source, executed, scores: dict):
     answers and their (sanitised) outputs, and each test cell with the checker's messages."""
     answers = {}
     if executed is not None:
-        answers = {nbgrader_of(cell).get("grade_id"): cell for cell in executed.cells
-                   if is_answer(cell)}
+        answers = {
+            nbgrader_of(cell).get("grade_id"): cell for cell in executed.cells if is_answer(cell)
+        }
     cells = []
     for cell in source.cells:
         grade_id = nbgrader_of(cell).get("grade_id")
@@ -84,14 +95,17 @@ def autograded_notebook(source, executed, scores: dict):
                 new.outputs = []
         elif is_test(cell):
             score = scores.get(grade_id)
-            lines = [f"{'[ok]  ' if check['passed'] else '[FAIL]'} {check['message']}"
-                     for check in (score or {}).get("checks", [])]
+            lines = [
+                f"{'[ok]  ' if check['passed'] else '[FAIL]'} {check['message']}"
+                for check in (score or {}).get("checks", [])
+            ]
             if score and score.get("error"):
                 lines.append(f"[FAIL] {score['error']}")
             points = 0.0 if score is None else score["points"]
             lines.append(f"{points:g} of {nbgrader_of(cell).get('points', 0):g} points")
-            new.outputs = [nbformat.v4.new_output("stream", name="stdout",
-                                                  text="\n".join(lines) + "\n")]
+            new.outputs = [
+                nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n")
+            ]
             new.execution_count = None
         elif new.cell_type == "code":
             new.outputs = []
@@ -100,8 +114,9 @@ def autograded_notebook(source, executed, scores: dict):
     return notebook
 
 
-def record_grades(db_url: str, assignment: str, student: str,
-                  notebooks: dict[str, dict]) -> tuple[float, float, int]:
+def record_grades(
+    db_url: str, assignment: str, student: str, notebooks: dict[str, dict]
+) -> tuple[float, float, int]:
     """Write one submission's grades in one transaction; (score, max score, pending manual).
 
     ``notebooks`` maps notebook names to ``{"scores": {grade_id: points}, "unanswered":
@@ -162,5 +177,6 @@ def read_journal(workdir: Path) -> list[dict]:
     """Every recorded outcome of a grading folder, sorted by student and assignment."""
     folder = Path(workdir) / "outcomes"
     entries = [json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))]
-    return sorted(entries, key=lambda entry: (entry["outcome"]["student"],
-                                              entry["outcome"]["assignment"]))
+    return sorted(
+        entries, key=lambda entry: (entry["outcome"]["student"], entry["outcome"]["assignment"])
+    )

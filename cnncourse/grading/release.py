@@ -44,8 +44,11 @@ def _ignored(relative: Path) -> bool:
 def _files(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return {}
-    return {path.relative_to(folder).as_posix(): path for path in sorted(folder.rglob("*"))
-            if path.is_file() and not _ignored(path.relative_to(folder))}
+    return {
+        path.relative_to(folder).as_posix(): path
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not _ignored(path.relative_to(folder))
+    }
 
 
 def _same(new: Path, old: Path) -> bool:
@@ -73,16 +76,25 @@ def differences(generated: Path, released: Path, label: str) -> list[str]:
 
 def generate(source: Path, names: list[str], workdir: Path) -> Path:
     """Generate the student versions of ``names`` into ``workdir/release/<name>/``."""
-    api = nbgrader_api(workdir, source_directory=source, release_directory=workdir / "release",
-                       db_url=sqlite_url(workdir / "gradebook.db"))
+    api = nbgrader_api(
+        workdir,
+        source_directory=source,
+        release_directory=workdir / "release",
+        db_url=sqlite_url(workdir / "gradebook.db"),
+    )
     for name in names:
         with kernel_environment(None):
             result = api.generate_assignment(name, force=True, create=True)
         if not result.get("success"):
-            lines = [line.strip() for line in result.get("log", "").splitlines()
-                     if line.strip() and not line.startswith("[")]
-            raise ValueError(f"nbgrader could not generate {SOURCE_FOLDER}/{name}: "
-                             f"{lines[-1] if lines else result.get('error', '')}")
+            lines = [
+                line.strip()
+                for line in result.get("log", "").splitlines()
+                if line.strip() and not line.startswith("[")
+            ]
+            raise ValueError(
+                f"nbgrader could not generate {SOURCE_FOLDER}/{name}: "
+                f"{lines[-1] if lines else result.get('error', '')}"
+            )
     return workdir / "release"
 
 
@@ -96,24 +108,34 @@ def execute_solution(path: Path, root: Path, profile: str) -> list[str]:
         return [f"{label}: could not be executed: {type(error).__name__}: {error}"]
     nbformat.write(notebook, str(path))
     problems = []
-    sources = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell.source
-               for cell in notebook.cells}
+    sources = {
+        cell.metadata.get("nbgrader", {}).get("grade_id"): cell.source for cell in notebook.cells
+    }
     for outcome in cell_outcomes(notebook):
-        if outcome.is_test and "Question(" in sources.get(outcome.grade_id, "") and \
-                outcome.visible_max is None and not outcome.error:
+        if (
+            outcome.is_test
+            and "Question(" in sources.get(outcome.grade_id, "")
+            and outcome.visible_max is None
+            and not outcome.error
+        ):
             problems.append(
                 f"{label}: test cell {outcome.grade_id} makes a checks.Question but its last "
                 "line is not question.score(): nbgrader would give full marks whatever the "
-                "checks find")
+                "checks find"
+            )
         elif outcome.error:
             problems.append(f"{label}: {outcome.label} raised {outcome.error}")
-        elif outcome.is_test and (outcome.points is None or outcome.max_points is None
-                                  or outcome.points < outcome.max_points):
+        elif outcome.is_test and (
+            outcome.points is None
+            or outcome.max_points is None
+            or outcome.points < outcome.max_points
+        ):
             shown = "?" if outcome.points is None else f"{outcome.points:g}"
             problems.append(
                 f"{label}: test cell {outcome.grade_id} gives {shown} of "
                 f"{outcome.max_points:g} points with the reference solution (do its checks' "
-                "points add up to the cell's points?) " + "; ".join(outcome.messages))
+                "points add up to the cell's points?) " + "; ".join(outcome.messages)
+            )
     return problems
 
 
@@ -140,8 +162,14 @@ def student_bundle(release_folder: Path, name: str, target: Path) -> Path:
     return archive
 
 
-def release(assignments: list[str], execute: bool = True, check: bool = False, *,
-            root: Path | None = None, profile: str = "tiny") -> int:
+def release(
+    assignments: list[str],
+    execute: bool = True,
+    check: bool = False,
+    *,
+    root: Path | None = None,
+    profile: str = "tiny",
+) -> int:
     """Regenerate (or with ``check`` only compare) exercises/ for ``assignments`` (default: all).
 
     Returns 0 on success, 1 when exercises/ is out of date (check) or a solution notebook
@@ -153,8 +181,10 @@ def release(assignments: list[str], execute: bool = True, check: bool = False, *
     names = list(assignments) or known
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise ValueError(f"no assignment {', '.join(map(repr, unknown))} in {source} "
-                         f"(there are: {', '.join(known) or 'none'})")
+        raise ValueError(
+            f"no assignment {', '.join(map(repr, unknown))} in {source} "
+            f"(there are: {', '.join(known) or 'none'})"
+        )
     problems: list[str] = []
     if execute and not check:
         for name in names:
@@ -165,12 +195,20 @@ def release(assignments: list[str], execute: bool = True, check: bool = False, *
         generated = generate(source, names, Path(temporary))
         problems += grading_problems(source, generated, names)
         if check:
-            stale = [line for name in names for line in differences(
-                generated / name, release_folder / name, f"{RELEASE_FOLDER}/{name}")]
+            stale = [
+                line
+                for name in names
+                for line in differences(
+                    generated / name, release_folder / name, f"{RELEASE_FOLDER}/{name}"
+                )
+            ]
             for line in stale:
                 print(f"stale: {line}")
-            print(f"{RELEASE_FOLDER}/ is out of date: run `cnncourse release`" if stale
-                  else f"{RELEASE_FOLDER}/ is up to date ({', '.join(names)})")
+            print(
+                f"{RELEASE_FOLDER}/ is out of date: run `cnncourse release`"
+                if stale
+                else f"{RELEASE_FOLDER}/ is up to date ({', '.join(names)})"
+            )
             for problem in problems:
                 print(f"problem: {problem}")
             return 1 if stale or problems else 0

@@ -81,8 +81,11 @@ class AssignmentStats:
         """Mean, median and (population) standard deviation of the counted totals."""
         if not self.totals:
             return None, None, None
-        return (statistics.fmean(self.totals), statistics.median(self.totals),
-                statistics.pstdev(self.totals))
+        return (
+            statistics.fmean(self.totals),
+            statistics.median(self.totals),
+            statistics.pstdev(self.totals),
+        )
 
     def histogram(self) -> list[int]:
         return score_histogram(self.totals, self.max_score)
@@ -101,8 +104,10 @@ def discrimination(question: Sequence[float], totals: Sequence[float]) -> float 
     zero variance: every student scored the same.
     """
     if len(question) != len(totals):
-        raise ValueError(f"discrimination needs one total per question score: "
-                         f"{len(question)} scores, {len(totals)} totals")
+        raise ValueError(
+            f"discrimination needs one total per question score: "
+            f"{len(question)} scores, {len(totals)} totals"
+        )
     if len(question) < 2:
         return None
     mean_q, mean_t = statistics.fmean(question), statistics.fmean(totals)
@@ -135,11 +140,17 @@ def gradebook_grades(db_url: str, pairs) -> dict[tuple[str, str], list[GradeReco
             except MissingEntry:
                 continue
             found[(student, assignment)] = [
-                GradeRecord(notebook.name, grade.name,
-                            getattr(grade.cell, "cell_type", None) or "markdown",  # task cells
-                            float(grade.score or 0.0), float(grade.max_score or 0.0),
-                            bool(grade.needs_manual_grade))
-                for notebook in submission.notebooks for grade in notebook.grades]
+                GradeRecord(
+                    notebook.name,
+                    grade.name,
+                    getattr(grade.cell, "cell_type", None) or "markdown",  # task cells
+                    float(grade.score or 0.0),
+                    float(grade.max_score or 0.0),
+                    bool(grade.needs_manual_grade),
+                )
+                for notebook in submission.notebooks
+                for grade in notebook.grades
+            ]
     return found
 
 
@@ -167,8 +178,11 @@ def _source_cells(source: Path, assignment: str, notebook: str) -> tuple[dict, d
         cells = nbformat.read(str(path), as_version=4)
     except (OSError, ValueError):
         return {}, {}
-    order = {nbgrader_of(cell).get("grade_id"): index for index, cell in enumerate(cells.cells)
-             if nbgrader_of(cell).get("grade")}
+    order = {
+        nbgrader_of(cell).get("grade_id"): index
+        for index, cell in enumerate(cells.cells)
+        if nbgrader_of(cell).get("grade")
+    }
     try:
         titles = {item.grade_id: str(item.title) for item in declarations(cells)}
     except (ValueError, SyntaxError):
@@ -176,20 +190,27 @@ def _source_cells(source: Path, assignment: str, notebook: str) -> tuple[dict, d
     return titles, order
 
 
-def _question_stats(assignment: str, notebook: str, grade_id: str, title: str,
-                    rows: list[tuple[GradeRecord, float]]) -> QuestionStats:
+def _question_stats(
+    assignment: str, notebook: str, grade_id: str, title: str, rows: list[tuple[GradeRecord, float]]
+) -> QuestionStats:
     """Statistics of one grade cell from (its grade, the submission's total) per submission."""
     graded = [(record.score, total) for record, total in rows if not record.pending]
     points = [score for score, _ in graded]
     maximum = rows[0][0].max_score
     return QuestionStats(
-        assignment=assignment, notebook=notebook, grade_id=grade_id, title=title,
-        kind=rows[0][0].cell_type, max_points=maximum, submissions=len(graded),
+        assignment=assignment,
+        notebook=notebook,
+        grade_id=grade_id,
+        title=title,
+        kind=rows[0][0].cell_type,
+        max_points=maximum,
+        submissions=len(graded),
         pending=len(rows) - len(graded),
         passed=sum(1 for score in points if maximum > 0 and score >= maximum - 1e-9),
         mean_points=statistics.fmean(points) if points else None,
         sd_points=statistics.pstdev(points) if points else None,
-        discrimination=discrimination(points, [total for _, total in graded]))
+        discrimination=discrimination(points, [total for _, total in graded]),
+    )
 
 
 def class_statistics(workdir: Path) -> tuple[list[QuestionStats], list[AssignmentStats]]:
@@ -202,8 +223,9 @@ def class_statistics(workdir: Path) -> tuple[list[QuestionStats], list[Assignmen
     course = load_course(Path(workdir))
     outcomes = [entry["outcome"] for entry in read_journal(workdir)]
     if not outcomes:
-        raise ValueError(f"{Path(workdir) / 'outcomes'} holds no graded submission: "
-                         "run `cnncourse grade` first")
+        raise ValueError(
+            f"{Path(workdir) / 'outcomes'} holds no graded submission: run `cnncourse grade` first"
+        )
     grades = gradebook_grades(course.db_url, [(o["student"], o["assignment"]) for o in outcomes])
     maxima = _assignment_max_scores(course.db_url, {o["assignment"] for o in outcomes})
     assignments: dict[str, AssignmentStats] = {}
@@ -211,37 +233,46 @@ def class_statistics(workdir: Path) -> tuple[list[QuestionStats], list[Assignmen
     for outcome in outcomes:
         name, status = outcome["assignment"], outcome["status"]
         if status not in STATUSES:
-            raise ValueError(f"the journal entry of {outcome['student']}/{name} in {workdir} "
-                             f"has status {status!r}, not one of {', '.join(STATUSES)}")
-        stats = assignments.setdefault(name, AssignmentStats(
-            name, maxima.get(name, float(outcome.get("max_score") or 0.0))))
+            raise ValueError(
+                f"the journal entry of {outcome['student']}/{name} in {workdir} "
+                f"has status {status!r}, not one of {', '.join(STATUSES)}"
+            )
+        stats = assignments.setdefault(
+            name, AssignmentStats(name, maxima.get(name, float(outcome.get("max_score") or 0.0)))
+        )
         stats.statuses[status] += 1
         records = grades.get((outcome["student"], name), [])
         stats.pending_manual += sum(record.pending for record in records)
         if status not in COUNTED:
             continue
         if not records:
-            print(f"warning: {outcome['student']}/{name} is {status} in the journal of "
-                  f"{workdir} but has no grades in the gradebook; left out")
+            print(
+                f"warning: {outcome['student']}/{name} is {status} in the journal of "
+                f"{workdir} but has no grades in the gradebook; left out"
+            )
             continue
         total = sum(record.score for record in records)
         stats.totals.append(total)
         for record in records:
-            cells.setdefault((name, record.notebook, record.grade_id), []).append(
-                (record, total))
+            cells.setdefault((name, record.notebook, record.grade_id), []).append((record, total))
     questions = []
     sources: dict[tuple[str, str], tuple[dict, dict]] = {}
     for (name, notebook, grade_id), rows in cells.items():
         if (name, notebook) not in sources:
             sources[(name, notebook)] = _source_cells(course.source, name, notebook)
         titles, _ = sources[(name, notebook)]
-        questions.append(_question_stats(name, notebook, grade_id,
-                                         titles.get(grade_id, grade_id), rows))
+        questions.append(
+            _question_stats(name, notebook, grade_id, titles.get(grade_id, grade_id), rows)
+        )
 
     def position(question: QuestionStats):
         order = sources[(question.assignment, question.notebook)][1]
-        return (question.assignment, question.notebook,
-                order.get(question.grade_id, math.inf), question.grade_id)
+        return (
+            question.assignment,
+            question.notebook,
+            order.get(question.grade_id, math.inf),
+            question.grade_id,
+        )
 
     return sorted(questions, key=position), [assignments[name] for name in sorted(assignments)]
 
@@ -254,22 +285,68 @@ def write_tables(questions, assignments, output: Path) -> None:
     """Write questions.csv, assignments.csv and scores.csv (the histograms) into ``output``."""
     with (output / QUESTIONS_FILE).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["assignment", "notebook", "grade_id", "question", "kind", "max_points",
-                         "submissions", "pending", "passed", "pass_rate", "mean_points",
-                         "sd_points", "discrimination"])
+        writer.writerow(
+            [
+                "assignment",
+                "notebook",
+                "grade_id",
+                "question",
+                "kind",
+                "max_points",
+                "submissions",
+                "pending",
+                "passed",
+                "pass_rate",
+                "mean_points",
+                "sd_points",
+                "discrimination",
+            ]
+        )
         for q in questions:
-            writer.writerow([q.assignment, q.notebook, q.grade_id, q.title, q.kind,
-                             f"{q.max_points:g}", q.submissions, q.pending, q.passed,
-                             _number(q.pass_rate), _number(q.mean_points),
-                             _number(q.sd_points), _number(q.discrimination)])
+            writer.writerow(
+                [
+                    q.assignment,
+                    q.notebook,
+                    q.grade_id,
+                    q.title,
+                    q.kind,
+                    f"{q.max_points:g}",
+                    q.submissions,
+                    q.pending,
+                    q.passed,
+                    _number(q.pass_rate),
+                    _number(q.mean_points),
+                    _number(q.sd_points),
+                    _number(q.discrimination),
+                ]
+            )
     with (output / ASSIGNMENTS_FILE).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["assignment", "max_score", "submissions", "counted", *STATUSES,
-                         "pending_manual", "mean", "median", "sd"])
+        writer.writerow(
+            [
+                "assignment",
+                "max_score",
+                "submissions",
+                "counted",
+                *STATUSES,
+                "pending_manual",
+                "mean",
+                "median",
+                "sd",
+            ]
+        )
         for a in assignments:
-            writer.writerow([a.assignment, f"{a.max_score:g}", a.submissions, a.counted,
-                             *(a.statuses[status] for status in STATUSES), a.pending_manual,
-                             *(_number(value) for value in a.summary())])
+            writer.writerow(
+                [
+                    a.assignment,
+                    f"{a.max_score:g}",
+                    a.submissions,
+                    a.counted,
+                    *(a.statuses[status] for status in STATUSES),
+                    a.pending_manual,
+                    *(_number(value) for value in a.summary()),
+                ]
+            )
     with (output / SCORES_FILE).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["assignment", "score_percent", "submissions"])
@@ -287,18 +364,27 @@ def print_tables(questions, assignments) -> None:
         rate = "" if q.pass_rate is None else f"{q.pass_rate:.0%}"
         mean = "-" if q.mean_points is None else f"{q.mean_points:.2f}"
         disc = "-" if q.discrimination is None else f"{q.discrimination:.2f}"
-        print(f"{name:36} {q.submissions:>4} {q.pending:>4} {rate:>5} "
-              f"{mean + '/' + format(q.max_points, 'g'):>11} {disc:>5}")
+        print(
+            f"{name:36} {q.submissions:>4} {q.pending:>4} {rate:>5} "
+            f"{mean + '/' + format(q.max_points, 'g'):>11} {disc:>5}"
+        )
     for a in assignments:
-        apart = ", ".join(f"{number} {status}" for status, number in a.statuses.items()
-                          if number and status not in COUNTED)
+        apart = ", ".join(
+            f"{number} {status}"
+            for status, number in a.statuses.items()
+            if number and status not in COUNTED
+        )
         mean, median, sd = a.summary()
-        scores = ("no scores" if mean is None else
-                  f"total out of {a.max_score:g}: mean {mean:.2f}, median {median:g}, "
-                  f"sd {sd:.2f}")
-        print(f"{a.assignment}: {a.counted} of {a.submissions} submissions counted"
-              f"{f' ({apart} left out)' if apart else ''}; {scores}"
-              f"{f'; {a.pending_manual} grades wait for formgrader' if a.pending_manual else ''}")
+        scores = (
+            "no scores"
+            if mean is None
+            else f"total out of {a.max_score:g}: mean {mean:.2f}, median {median:g}, sd {sd:.2f}"
+        )
+        print(
+            f"{a.assignment}: {a.counted} of {a.submissions} submissions counted"
+            f"{f' ({apart} left out)' if apart else ''}; {scores}"
+            f"{f'; {a.pending_manual} grades wait for formgrader' if a.pending_manual else ''}"
+        )
 
 
 def class_report(workdir: Path, output: Path) -> int:
@@ -311,6 +397,8 @@ def class_report(workdir: Path, output: Path) -> int:
     write_tables(questions, assignments, output)
     print_tables(questions, assignments)
     plot_report(questions, assignments, output / PLOT_FILE)
-    print(f"wrote {output / QUESTIONS_FILE}, {output / ASSIGNMENTS_FILE}, "
-          f"{output / SCORES_FILE} and {output / PLOT_FILE}")
+    print(
+        f"wrote {output / QUESTIONS_FILE}, {output / ASSIGNMENTS_FILE}, "
+        f"{output / SCORES_FILE} and {output / PLOT_FILE}"
+    )
     return 0

@@ -19,17 +19,29 @@ def _histogram(axes, assignment) -> None:
     from matplotlib.ticker import MaxNLocator
 
     width = 100 / BUCKETS
-    axes.bar([bucket * width for bucket in range(BUCKETS)], assignment.histogram(),
-             width=width, align="edge", color="tab:blue", edgecolor="white")
+    axes.bar(
+        [bucket * width for bucket in range(BUCKETS)],
+        assignment.histogram(),
+        width=width,
+        align="edge",
+        color="tab:blue",
+        edgecolor="white",
+    )
     axes.set_xlim(0, 100)
     axes.set_xlabel(f"total score (% of {assignment.max_score:g} points)")
     axes.set_ylabel("submissions")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    apart = ", ".join(f"{number} {status}" for status, number in assignment.statuses.items()
-                      if number and status not in COUNTED)
+    apart = ", ".join(
+        f"{number} {status}"
+        for status, number in assignment.statuses.items()
+        if number and status not in COUNTED
+    )
     pending = f"; {assignment.pending_manual} grades pending" if assignment.pending_manual else ""
-    axes.set_title(f"{assignment.assignment}: {assignment.counted} submissions"
-                   + (f" ({apart} left out)" if apart else "") + pending)
+    axes.set_title(
+        f"{assignment.assignment}: {assignment.counted} submissions"
+        + (f" ({apart} left out)" if apart else "")
+        + pending
+    )
 
 
 def _pass_rates(axes, assignment, questions) -> None:
@@ -46,8 +58,9 @@ def _pass_rates(axes, assignment, questions) -> None:
     axes.set_xlim(0, 125)  # room for the discrimination labels
     axes.set_xticks(range(0, 101, 20))
     axes.set_xlabel("submissions with full points (%)")
-    axes.set_title(f"{assignment.assignment}: pass rate, discrimination D "
-                   f"(orange: D < {LOW_DISCRIMINATION:g})")
+    axes.set_title(
+        f"{assignment.assignment}: pass rate, discrimination D (orange: D < {LOW_DISCRIMINATION:g})"
+    )
     for row, (rate, question) in enumerate(zip(rates, questions)):
         text = "D -" if question.discrimination is None else f"D {question.discrimination:.2f}"
         axes.text(rate + 1.5, row, text, va="center", fontsize=8)
@@ -64,13 +77,15 @@ def plot_report(questions, assignments, path: Path) -> None:
         figure.text(0.5, 0.5, "no graded submission", ha="center", va="center")
         figure.savefig(path, dpi=100)
         return
-    per_assignment = {a.assignment: [q for q in questions if q.assignment == a.assignment]
-                      for a in assignments}
+    per_assignment = {
+        a.assignment: [q for q in questions if q.assignment == a.assignment] for a in assignments
+    }
     heights = [max(3.0, 0.35 * len(items) + 1.5) for items in per_assignment.values()]
     figure = Figure(figsize=(12, sum(heights)), layout="constrained")
     grid = figure.add_gridspec(len(assignments), 2, height_ratios=heights, width_ratios=[1, 1.3])
     for row, assignment in enumerate(assignments):
         _histogram(figure.add_subplot(grid[row, 0]), assignment)
-        _pass_rates(figure.add_subplot(grid[row, 1]), assignment,
-                    per_assignment[assignment.assignment])
+        _pass_rates(
+            figure.add_subplot(grid[row, 1]), assignment, per_assignment[assignment.assignment]
+        )
     figure.savefig(path, dpi=100)

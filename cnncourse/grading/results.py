@@ -16,15 +16,15 @@ TIMEOUT_ERROR = "CellTimeoutError"
 class CellOutcome:
     """What one executed code cell gave: its error, and for a test cell its points."""
 
-    index: int                       # position among the notebook's cells, from 1
+    index: int  # position among the notebook's cells, from 1
     grade_id: str | None
     is_test: bool
-    points: float | None = None      # nbgrader's grade of the cell (stderr ignored)
+    points: float | None = None  # nbgrader's grade of the cell (stderr ignored)
     max_points: float | None = None  # the cell's points in nbgrader metadata
     visible_max: float | None = None  # the points its checks were worth, as run
-    error: str | None = None         # "NameError: name 'model' is not defined"
+    error: str | None = None  # "NameError: name 'model' is not defined"
     messages: tuple[str, ...] = field(default_factory=tuple)  # failed checks
-    error_detail: str = ""           # the whole error value (an AssertionError's list)
+    error_detail: str = ""  # the whole error value (an AssertionError's list)
 
     @property
     def label(self) -> str:
@@ -96,17 +96,20 @@ def cell_outcomes(notebook) -> list[CellOutcome]:
         nbgrader = cell.get("metadata", {}).get("nbgrader", {})
         is_test = bool(nbgrader.get("grade")) and not nbgrader.get("solution")
         data = _score_data(cell) if is_test else None
-        messages = tuple(check["message"] for check in (data or {}).get("checks", [])
-                         if not check.get("passed"))
-        outcomes.append(CellOutcome(
-            index=index,
-            grade_id=nbgrader.get("grade_id"),
-            is_test=is_test,
-            points=_grade(cell) if is_test else None,
-            max_points=float(nbgrader["points"]) if is_test and "points" in nbgrader else None,
-            visible_max=float(data["max_points"]) if data else None,
-            error=_error(cell),
-            messages=messages,
-            error_detail=_error_detail(cell),
-        ))
+        messages = tuple(
+            check["message"] for check in (data or {}).get("checks", []) if not check.get("passed")
+        )
+        outcomes.append(
+            CellOutcome(
+                index=index,
+                grade_id=nbgrader.get("grade_id"),
+                is_test=is_test,
+                points=_grade(cell) if is_test else None,
+                max_points=float(nbgrader["points"]) if is_test and "points" in nbgrader else None,
+                visible_max=float(data["max_points"]) if data else None,
+                error=_error(cell),
+                messages=messages,
+                error_detail=_error_detail(cell),
+            )
+        )
     return outcomes

@@ -70,30 +70,60 @@ def missing_sandbox() -> str | None:
     """Why no sandbox can run here (None: bubblewrap works)."""
     program = bubblewrap()
     if program is None:
-        return ("bubblewrap is not installed: install Debian's `bubblewrap` package "
-                "(apt-get install bubblewrap), or pass --no-sandbox to grade UNPROTECTED")
-    probe = subprocess.run([*_preamble(program), "--", *_unprivileged(), "/usr/bin/true"],
-                           capture_output=True, text=True, check=False)
+        return (
+            "bubblewrap is not installed: install Debian's `bubblewrap` package "
+            "(apt-get install bubblewrap), or pass --no-sandbox to grade UNPROTECTED"
+        )
+    probe = subprocess.run(
+        [*_preamble(program), "--", *_unprivileged(), "/usr/bin/true"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if probe.returncode != 0:
-        return (f"bubblewrap cannot create namespaces here ({probe.stderr.strip()[:200]}): "
-                "enable unprivileged user namespaces, or pass --no-sandbox to grade UNPROTECTED")
+        return (
+            f"bubblewrap cannot create namespaces here ({probe.stderr.strip()[:200]}): "
+            "enable unprivileged user namespaces, or pass --no-sandbox to grade UNPROTECTED"
+        )
     return None
 
 
 def _namespaces() -> list[str]:
     """New namespaces for everything; as root no user namespace: `setpriv` drops to nobody."""
     if os.geteuid() == 0:
-        return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-                "--unshare-cgroup-try"]
+        return [
+            "--unshare-ipc",
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+        ]
     return ["--unshare-all", "--cap-drop", "ALL"]
 
 
 def _preamble(program: str) -> list[str]:
-    args = [program, *_namespaces(), "--die-with-parent", "--new-session",
-            "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
-            # POSIX semaphores (multiprocessing, tf.data) need a writable /dev/shm
-            "--perms", "1777", "--size", str(256 * 1024 * 1024), "--tmpfs", "/dev/shm",
-            "--tmpfs", "/tmp"]
+    args = [
+        program,
+        *_namespaces(),
+        "--die-with-parent",
+        "--new-session",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        # POSIX semaphores (multiprocessing, tf.data) need a writable /dev/shm
+        "--perms",
+        "1777",
+        "--size",
+        str(256 * 1024 * 1024),
+        "--tmpfs",
+        "/dev/shm",
+        "--tmpfs",
+        "/tmp",
+    ]
     for name in ("bin", "lib", "lib64", "sbin"):
         path = Path("/") / name
         if path.is_symlink():
@@ -111,12 +141,25 @@ def _unprivileged() -> list[str]:
     """The command that drops root to the sandbox's user inside the namespaces."""
     if os.geteuid() != 0:
         return []
-    return ["/usr/bin/setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}",
-            "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    return [
+        "/usr/bin/setpriv",
+        f"--reuid={SANDBOX_UID}",
+        f"--regid={SANDBOX_UID}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+        "--",
+    ]
 
 
-def _bind(args: list[str], made: set[str], source: Path, option: str = "--ro-bind",
-          target: str | None = None) -> None:
+def _bind(
+    args: list[str],
+    made: set[str],
+    source: Path,
+    option: str = "--ro-bind",
+    target: str | None = None,
+) -> None:
     """Bind ``source`` at ``target`` (default: the same path), parents made world-readable."""
     target = target or str(source)
     for parent in reversed(Path(target).parents):
@@ -129,8 +172,11 @@ def _bind(args: list[str], made: set[str], source: Path, option: str = "--ro-bin
 
 def _python_paths() -> list[Path]:
     """What the sandbox needs of this Python: its prefixes and the course package."""
-    paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
-             Path(cnncourse.__file__).resolve().parent}
+    paths = {
+        Path(sys.prefix).resolve(),
+        Path(sys.base_prefix).resolve(),
+        Path(cnncourse.__file__).resolve().parent,
+    }
     return sorted(paths)
 
 
@@ -143,8 +189,11 @@ def overlay(job: Path, lower: Path) -> Path | None:
     for folder in (upper, work, merged):
         folder.mkdir(exist_ok=True)
     options = f"lowerdir={Path(lower).resolve()},upperdir={upper},workdir={work}"
-    done = subprocess.run(["mount", "-t", "overlay", "overlay", "-o", options, str(merged)],
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "overlay", "overlay", "-o", options, str(merged)],
+        capture_output=True,
+        check=False,
+    )
     if done.returncode != 0:
         return None
     # Folders made the job's own (a metadata copy-up only): it may add files, while the
@@ -155,25 +204,38 @@ def overlay(job: Path, lower: Path) -> Path | None:
     return merged
 
 
-def command(job: Path, argv: list[str], *, readonly: list[Path] = (),
-            env: dict[str, str] | None = None,
-            writable: dict[Path, Path] | None = None) -> list[str]:
+def command(
+    job: Path,
+    argv: list[str],
+    *,
+    readonly: list[Path] = (),
+    env: dict[str, str] | None = None,
+    writable: dict[Path, Path] | None = None,
+) -> list[str]:
     """The bwrap command line running ``argv`` with ``job`` as /job (``writable``: extra
     read-write binds, source -> target)."""
     args = _preamble(bubblewrap() or "bwrap")
     made: set[str] = set()
     for path in [*_python_paths(), *readonly]:
         if Path(path).exists() and str(Path(path).resolve()) not in {
-                str(Path(target).resolve()) for target in (writable or {}).values()}:
+            str(Path(target).resolve()) for target in (writable or {}).values()
+        }:
             _bind(args, made, Path(path).resolve())
     for source, target in (writable or {}).items():
         _bind(args, made, Path(source), "--bind", str(Path(target).resolve()))
     _bind(args, made, job, "--bind", "/job")
     args += ["--chdir", "/job/work", "--clearenv"]
-    environment = {"HOME": "/job/home", "TMPDIR": "/job/tmp", "PATH": f"{sys.prefix}/bin:/usr/bin",
-                   "MPLCONFIGDIR": "/job/tmp/matplotlib", "JUPYTER_RUNTIME_DIR": "/job/tmp/jupyter",
-                   "CNNCOURSE_SCRATCH": "/job/tmp/scratch",
-                   "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg", "LANG": "C.UTF-8"}
+    environment = {
+        "HOME": "/job/home",
+        "TMPDIR": "/job/tmp",
+        "PATH": f"{sys.prefix}/bin:/usr/bin",
+        "MPLCONFIGDIR": "/job/tmp/matplotlib",
+        "JUPYTER_RUNTIME_DIR": "/job/tmp/jupyter",
+        "CNNCOURSE_SCRATCH": "/job/tmp/scratch",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        "LANG": "C.UTF-8",
+    }
     environment.update(env or {})
     for key, value in environment.items():
         args += ["--setenv", key, value]
@@ -236,9 +298,11 @@ class _Cgroups:
     def out_of_memory(self) -> bool:
         if self._read("memory.events"):
             return self._count("memory.events", "oom_kill") > 0
-        return self._count("memory.oom_control", "oom_kill") > 0 or \
-            int(self._read("memory.failcnt").strip() or 0) > 0 and \
-            self._count("memory.oom_control", "under_oom") > 0
+        return (
+            self._count("memory.oom_control", "oom_kill") > 0
+            or int(self._read("memory.failcnt").strip() or 0) > 0
+            and self._count("memory.oom_control", "under_oom") > 0
+        )
 
     def hit_process_limit(self) -> bool:
         return self._count("pids.events", "max") > 0
@@ -271,10 +335,22 @@ def prepare(job: Path, limits: Limits) -> bool:
     job.mkdir(parents=True, exist_ok=True)
     mounted = False
     if os.geteuid() == 0:
-        mounted = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={limits.disk_mb}m,mode=0700,"
-             f"uid={SANDBOX_UID},gid={SANDBOX_UID}", "tmpfs", str(job)],
-            capture_output=True, check=False).returncode == 0
+        mounted = (
+            subprocess.run(
+                [
+                    "mount",
+                    "-t",
+                    "tmpfs",
+                    "-o",
+                    f"size={limits.disk_mb}m,mode=0700,uid={SANDBOX_UID},gid={SANDBOX_UID}",
+                    "tmpfs",
+                    str(job),
+                ],
+                capture_output=True,
+                check=False,
+            ).returncode
+            == 0
+        )
     for part in ("work", "out", "home", "tmp"):
         (job / part).mkdir(exist_ok=True)
     if os.geteuid() == 0:
@@ -292,9 +368,17 @@ def release_folder(job: Path, mounted: bool) -> None:
     shutil.rmtree(job, ignore_errors=True)
 
 
-def run(job: Path, argv: list[str], limits: Limits, *, readonly: list[Path] = (),
-        env: dict[str, str] | None = None, sandboxed: bool = True, log=None,
-        writable: dict[Path, Path] | None = None) -> JobEnd:
+def run(
+    job: Path,
+    argv: list[str],
+    limits: Limits,
+    *,
+    readonly: list[Path] = (),
+    env: dict[str, str] | None = None,
+    sandboxed: bool = True,
+    log=None,
+    writable: dict[Path, Path] | None = None,
+) -> JobEnd:
     """Run ``argv`` (arguments of this Python) on the prepared ``job`` folder; never raises."""
     groups = _Cgroups(limits)
     root = os.geteuid() == 0
@@ -321,9 +405,16 @@ def run(job: Path, argv: list[str], limits: Limits, *, readonly: list[Path] = ()
     begin = time.monotonic()
     timed_out = False
     try:
-        process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log or subprocess.DEVNULL,
-                                   stderr=subprocess.STDOUT, preexec_fn=start, env=environment,
-                                   cwd=str(job / "work"), start_new_session=True)
+        process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=log or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            preexec_fn=start,
+            env=environment,
+            cwd=str(job / "work"),
+            start_new_session=True,
+        )
         try:
             code = process.wait(timeout=limits.notebook_seconds)
         except subprocess.TimeoutExpired:
@@ -331,8 +422,14 @@ def run(job: Path, argv: list[str], limits: Limits, *, readonly: list[Path] = ()
             os.killpg(process.pid, signal.SIGKILL)
             code = process.wait()
         groups.kill()
-        return JobEnd(code, time.monotonic() - begin, timed_out, groups.out_of_memory(),
-                      groups.hit_process_limit(), "bubblewrap" if sandboxed else "none")
+        return JobEnd(
+            code,
+            time.monotonic() - begin,
+            timed_out,
+            groups.out_of_memory(),
+            groups.hit_process_limit(),
+            "bubblewrap" if sandboxed else "none",
+        )
     finally:
         groups.kill()
         groups.remove()

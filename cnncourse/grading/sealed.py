@@ -33,8 +33,12 @@ def visible_source(source: str) -> str:
 def _check_name(node: ast.AST) -> str | None:
     """The form check a ``question.add`` argument calls (``lambda: checks.X(...)``)."""
     body = node.body if isinstance(node, ast.Lambda) else node
-    if isinstance(body, ast.Call) and isinstance(body.func, ast.Attribute) and \
-            isinstance(body.func.value, ast.Name) and body.func.value.id == "checks":
+    if (
+        isinstance(body, ast.Call)
+        and isinstance(body.func, ast.Attribute)
+        and isinstance(body.func.value, ast.Name)
+        and body.func.value.id == "checks"
+    ):
         return body.func.attr
     return None
 
@@ -48,8 +52,10 @@ def _add_problem(call: ast.Call) -> str | None:
         return "question.add takes one check"
     name = _check_name(call.args[0])
     if name not in FORM_CHECKS:
-        return (f"checks.{name or '?'} is not a form check; visible tests may call "
-                f"{', '.join(sorted(FORM_CHECKS))}")
+        return (
+            f"checks.{name or '?'} is not a form check; visible tests may call "
+            f"{', '.join(sorted(FORM_CHECKS))}"
+        )
     body = call.args[0].body if isinstance(call.args[0], ast.Lambda) else call.args[0]
     extra = {keyword.arg for keyword in body.keywords} - FORM_CHECKS[name]
     if extra:
@@ -59,8 +65,12 @@ def _add_problem(call: ast.Call) -> str | None:
 
 def _is_score(statement: ast.stmt) -> bool:
     """Whether ``statement`` is ``question.score()``."""
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and \
-        getattr(statement.value.func, "attr", None) == "score" and not statement.value.args
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and getattr(statement.value.func, "attr", None) == "score"
+        and not statement.value.args
+    )
 
 
 def _statement_problem(statement: ast.stmt) -> str | None:
@@ -87,8 +97,11 @@ def visible_problems(cell, label: str = "") -> list[str]:
         tree = parse(visible_source(cell.source))
     except SyntaxError as error:
         return [f"{label}{grade_id}: the visible test does not parse ({error})"]
-    found = [f"{label}{grade_id}, line {statement.lineno}: {problem}"
-             for statement in tree.body if (problem := _statement_problem(statement))]
+    found = [
+        f"{label}{grade_id}, line {statement.lineno}: {problem}"
+        for statement in tree.body
+        if (problem := _statement_problem(statement))
+    ]
     if not any(_is_score(statement) for statement in tree.body):
         found.append(f"{label}{grade_id}: the visible test must end with question.score()")
     return found
@@ -96,5 +109,9 @@ def visible_problems(cell, label: str = "") -> list[str]:
 
 def notebook_problems(notebook, label: str = "") -> list[str]:
     """Every visible test cell of ``notebook`` that breaks the sealing rule."""
-    return [problem for cell in notebook.cells if is_test(cell)
-            for problem in visible_problems(cell, label)]
+    return [
+        problem
+        for cell in notebook.cells
+        if is_test(cell)
+        for problem in visible_problems(cell, label)
+    ]

@@ -46,8 +46,12 @@ class GradingCourse:
 
     def api(self, **directories):
         """An NbGraderAPI on this course (extra CourseDirectory folders may be given)."""
-        folders = {"source_directory": self.source, "release_directory": self.released,
-                   "submitted_directory": self.staged, "autograded_directory": self.autograded,
-                   "feedback_directory": self.root / "feedback"}
+        folders = {
+            "source_directory": self.source,
+            "release_directory": self.released,
+            "submitted_directory": self.staged,
+            "autograded_directory": self.autograded,
+            "feedback_directory": self.root / "feedback",
+        }
         folders.update(directories)
         return nbgrader_api(self.root, cell_timeout=self.timeout, db_url=self.db_url, **folders)

@@ -28,8 +28,13 @@ def grading_flags(cell) -> tuple:
     """A cell's type and nbgrader flags: (type, grade, solution, locked, points or None)."""
     info = nbgrader_of(cell)
     points = float(info.get("points", 0) or 0) if info.get("grade") else None
-    return (cell.cell_type, bool(info.get("grade")), bool(info.get("solution")),
-            bool(info.get("locked")), points)
+    return (
+        cell.cell_type,
+        bool(info.get("grade")),
+        bool(info.get("solution")),
+        bool(info.get("locked")),
+        points,
+    )
 
 
 def _describe(release_cell, submitted_cell) -> str:
@@ -63,13 +68,16 @@ def compare(release, submitted, prefix: str = "") -> Findings:
         theirs = given.get(grade_id)
         info = nbgrader_of(cell)
         if theirs is None:
-            findings.tampered.append(f"{prefix}cell {grade_id} was deleted (the release's "
-                                     "cell was used)")
+            findings.tampered.append(
+                f"{prefix}cell {grade_id} was deleted (the release's cell was used)"
+            )
             continue
         if info.get("solution"):
             if grading_flags(theirs) != grading_flags(cell):
-                findings.tampered.append(f"{prefix}cell {grade_id}: {_describe(cell, theirs)} "
-                                         "(the release's settings were used)")
+                findings.tampered.append(
+                    f"{prefix}cell {grade_id}: {_describe(cell, theirs)} "
+                    "(the release's settings were used)"
+                )
             elif theirs.source.strip() == cell.source.strip():
                 findings.unanswered.append(f"{prefix}{grade_id}")
         elif info.get("grade") or info.get("locked"):
@@ -79,24 +87,31 @@ def compare(release, submitted, prefix: str = "") -> Findings:
             except (KeyError, ValueError, TypeError):
                 same = False
             if not same:
-                findings.tampered.append(f"{prefix}cell {grade_id}: {_describe(cell, theirs)} "
-                                         "(the release's cell was used)")
+                findings.tampered.append(
+                    f"{prefix}cell {grade_id}: {_describe(cell, theirs)} "
+                    "(the release's cell was used)"
+                )
     unknown = [grade_id for grade_id in given if grade_id not in released]
     if unknown:
-        findings.tampered.append(f"{prefix}unknown cells {', '.join(unknown)} (renamed or "
-                                 "invented grade ids; ignored)")
+        findings.tampered.append(
+            f"{prefix}unknown cells {', '.join(unknown)} (renamed or invented grade ids; ignored)"
+        )
     order = [grade_id for grade_id in given if grade_id in released]
     if order != [grade_id for grade_id in released if grade_id in given]:
-        findings.tampered.append(f"{prefix}cells were reordered (graded in the release's "
-                                 "order)")
+        findings.tampered.append(f"{prefix}cells were reordered (graded in the release's order)")
     ids = [nbgrader_of(cell).get("grade_id") for cell in submitted.cells]
     duplicates = sorted({grade_id for grade_id in ids if grade_id and ids.count(grade_id) > 1})
     if duplicates:
-        findings.tampered.append(f"{prefix}cells {', '.join(duplicates)} appear more than once "
-                                 "(the first was used)")
-    extra = sum(1 for cell in submitted.cells
-                if cell.cell_type == "code" and not nbgrader_of(cell).get("grade_id"))
+        findings.tampered.append(
+            f"{prefix}cells {', '.join(duplicates)} appear more than once (the first was used)"
+        )
+    extra = sum(
+        1
+        for cell in submitted.cells
+        if cell.cell_type == "code" and not nbgrader_of(cell).get("grade_id")
+    )
     if extra:
-        findings.notes.append(f"{prefix}{extra} added code cell{'s' * (extra != 1)} (run as "
-                              "your code)")
+        findings.notes.append(
+            f"{prefix}{extra} added code cell{'s' * (extra != 1)} (run as your code)"
+        )
     return findings

@@ -44,9 +44,9 @@ class GradeTask:
 
     student: str
     assignment: str
-    files: dict              # relative path -> bytes: the folder submissions/<student>/<a>/
-    release: dict            # notebook name -> the released notebook (JSON text)
-    source: dict             # notebook name -> the instructor's notebook (JSON text)
+    files: dict  # relative path -> bytes: the folder submissions/<student>/<a>/
+    release: dict  # notebook name -> the released notebook (JSON text)
+    source: dict  # notebook name -> the instructor's notebook (JSON text)
     profile: str
     cell_seconds: int
     limits: dict
@@ -66,8 +66,8 @@ class CheckTask:
 
     assignment: str
     notebook: str
-    source: str              # the instructor's notebook (JSON text)
-    values: dict             # key (student--assignment) -> {relative path: bytes}
+    source: str  # the instructor's notebook (JSON text)
+    values: dict  # key (student--assignment) -> {relative path: bytes}
     profile: str
     sandboxed: bool = True
     threads: int | None = None
@@ -83,8 +83,9 @@ def read_files(folder: Path, limit: int = SUBMISSION_BYTES) -> dict[str, bytes]:
             continue
         total += path.stat().st_size
         if total > limit:
-            raise ValueError(f"{folder} holds more than {limit // 2**20} MB, the most a "
-                             "submission may hold")
+            raise ValueError(
+                f"{folder} holds more than {limit // 2**20} MB, the most a submission may hold"
+            )
         files[path.relative_to(folder).as_posix()] = path.read_bytes()
     return files
 
@@ -103,21 +104,34 @@ def write_files(folder: Path, files: dict[str, bytes]) -> Path:
 
 
 def _notebooks(folder: Path) -> dict[str, str]:
-    return {path.stem: path.read_text(encoding="utf-8")
-            for path in sorted(Path(folder).glob("*.ipynb"))}
+    return {
+        path.stem: path.read_text(encoding="utf-8") for path in sorted(Path(folder).glob("*.ipynb"))
+    }
 
 
-def make_task(course, student: str, assignment: str, *, sandboxed: bool, limits: dict,
-              threads: int | None = None) -> GradeTask:
+def make_task(
+    course,
+    student: str,
+    assignment: str,
+    *,
+    sandboxed: bool,
+    limits: dict,
+    threads: int | None = None,
+) -> GradeTask:
     """The phase-1 task of submissions/<student>/<assignment> in ``course`` (a GradingCourse)."""
     return GradeTask(
-        student=student, assignment=assignment,
+        student=student,
+        assignment=assignment,
         files=read_files(course.submissions / student / assignment),
         release=_notebooks(course.released / assignment),
-        source=_notebooks(course.source / assignment), profile=course.profile,
+        source=_notebooks(course.source / assignment),
+        profile=course.profile,
         cell_seconds=course.timeout,
         limits={"notebook_seconds": max(600, course.timeout * 20), **limits},
-        sandboxed=sandboxed, threads=threads, code=code_digest())
+        sandboxed=sandboxed,
+        threads=threads,
+        code=code_digest(),
+    )
 
 
 def worker_name() -> str:
@@ -143,12 +157,17 @@ def _slots() -> int:
 def job_environment(threads: int | None) -> dict[str, str]:
     """The environment of a sandboxed job on this worker: data, cache and its thread share."""
     if threads is None:
-        threads = int(os.environ.get("CNNCOURSE_JOB_THREADS") or 0) or \
-            max(1, len(os.sched_getaffinity(0)) // _slots())
+        threads = int(os.environ.get("CNNCOURSE_JOB_THREADS") or 0) or max(
+            1, len(os.sched_getaffinity(0)) // _slots()
+        )
     env = {key: os.environ[key] for key in ("CNNCOURSE_DATA",) if key in os.environ}
     env["CNNCOURSE_CACHE"] = str(cache_dir())
-    for key in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS",
-                "OPENBLAS_NUM_THREADS"):
+    for key in (
+        "TF_NUM_INTRAOP_THREADS",
+        "TF_NUM_INTEROP_THREADS",
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+    ):
         env[key] = str(threads)
     return env
 
@@ -159,9 +178,11 @@ def _readonly() -> tuple:
 
 def _same_code(code: str) -> None:
     if code and code != code_digest():
-        raise RuntimeError(f"the worker {worker_name()} runs other cnncourse code (digest "
-                           f"{code_digest()}, the grader's is {code}): install the same "
-                           "cnncourse on every worker")
+        raise RuntimeError(
+            f"the worker {worker_name()} runs other cnncourse code (digest "
+            f"{code_digest()}, the grader's is {code}): install the same "
+            "cnncourse on every worker"
+        )
 
 
 @functools.cache
@@ -189,7 +210,8 @@ def remove_stale_workspaces() -> list[Path]:
 
     removed = []
     for base in Path(os.environ.get("CNNCOURSE_WORKER_TMP") or tempfile.gettempdir()).glob(
-            "cnncourse-*-*"):
+        "cnncourse-*-*"
+    ):
         owner = base.name.split("-")[1]
         if not base.is_dir() or not owner.isdigit() or _alive(int(owner)):
             continue
@@ -203,8 +225,11 @@ def remove_stale_workspaces() -> list[Path]:
 @contextmanager
 def _workspace(name: str):
     remove_stale_workspaces()
-    base = Path(tempfile.mkdtemp(prefix=f"cnncourse-{os.getpid()}-{name}-",
-                                 dir=os.environ.get("CNNCOURSE_WORKER_TMP")))
+    base = Path(
+        tempfile.mkdtemp(
+            prefix=f"cnncourse-{os.getpid()}-{name}-", dir=os.environ.get("CNNCOURSE_WORKER_TMP")
+        )
+    )
     try:
         yield base
     finally:
@@ -223,21 +248,34 @@ def run_grade_task(task: GradeTask) -> dict:
         submission = write_files(base / "submission", task.files)
         release = base / "release" / task.assignment
         source = base / "source" / task.assignment
-        write_files(release, {f"{name}.ipynb": text.encode() for name, text in
-                              task.release.items()})
-        write_files(source, {f"{name}.ipynb": text.encode() for name, text in
-                             task.source.items()})
+        write_files(
+            release, {f"{name}.ipynb": text.encode() for name, text in task.release.items()}
+        )
+        write_files(source, {f"{name}.ipynb": text.encode() for name, text in task.source.items()})
         output = base / "output"
         output.mkdir()
-        spec = JobSpec(student=task.student, assignment=task.assignment,
-                       submission=str(submission), release=str(release), source=str(source),
-                       output=str(output), scratch=str(base / "sandboxes"),
-                       profile=task.profile, cell_seconds=task.cell_seconds,
-                       limits=task.limits, sandboxed=task.sandboxed, readonly=_readonly(),
-                       env=job_environment(task.threads))
+        spec = JobSpec(
+            student=task.student,
+            assignment=task.assignment,
+            submission=str(submission),
+            release=str(release),
+            source=str(source),
+            output=str(output),
+            scratch=str(base / "sandboxes"),
+            profile=task.profile,
+            cell_seconds=task.cell_seconds,
+            limits=task.limits,
+            sandboxed=task.sandboxed,
+            readonly=_readonly(),
+            env=job_environment(task.threads),
+        )
         found = run_phase1(spec)
-        return {"phase1": asdict(found), "files": read_files(output, limit=2**40),
-                "worker": worker_name(), "seconds": round(time.monotonic() - begin, 2)}
+        return {
+            "phase1": asdict(found),
+            "files": read_files(output, limit=2**40),
+            "worker": worker_name(),
+            "seconds": round(time.monotonic() - begin, 2),
+        }
 
 
 def run_check_task(task: CheckTask) -> dict:
@@ -249,11 +287,22 @@ def run_check_task(task: CheckTask) -> dict:
     with _workspace(f"check-{task.assignment}") as base:
         source = base / "source" / task.assignment / f"{task.notebook}.ipynb"
         write_files(source.parent, {source.name: task.source.encode()})
-        folders = {key: write_files(base / "values" / key / task.notebook / "values", files)
-                   for key, files in task.values.items()}
-        results = run_checks(source, folders, base / "sandboxes", base / "results",
-                             profile=task.profile, sandboxed=task.sandboxed,
-                             env=job_environment(task.threads),
-                             readonly=[Path(path) for path in _readonly()])
-        return {"results": results, "worker": worker_name(),
-                "seconds": round(time.monotonic() - begin, 2)}
+        folders = {
+            key: write_files(base / "values" / key / task.notebook / "values", files)
+            for key, files in task.values.items()
+        }
+        results = run_checks(
+            source,
+            folders,
+            base / "sandboxes",
+            base / "results",
+            profile=task.profile,
+            sandboxed=task.sandboxed,
+            env=job_environment(task.threads),
+            readonly=[Path(path) for path in _readonly()],
+        )
+        return {
+            "results": results,
+            "worker": worker_name(),
+            "seconds": round(time.monotonic() - begin, 2),
+        }

@@ -27,10 +27,12 @@ from cnncourse.grading.validate_report import (
     results,
 )
 
-EXIT_CODES = {0: "every visible test passes and every question is answered",
-              1: "a visible test fails, a question is not answered yet, or a test or "
-                 "read-only cell differs from the released notebook",
-              2: "the notebook could not be read or is not an assignment"}
+EXIT_CODES = {
+    0: "every visible test passes and every question is answered",
+    1: "a visible test fails, a question is not answered yet, or a test or "
+    "read-only cell differs from the released notebook",
+    2: "the notebook could not be read or is not an assignment",
+}
 
 
 class Unusable(ValueError):
@@ -96,17 +98,28 @@ def check(path, release: Path | None = None) -> Checked:
     path = Path(path)
     notebook = read_notebook(path)
     if not any(cell.get("metadata", {}).get("nbgrader") for cell in notebook.cells):
-        raise Unusable(f"{path} is not an assignment: none of its cells carries nbgrader "
-                       "metadata (open the notebook from exercises/ or the assignment's zip)")
+        raise Unusable(
+            f"{path} is not an assignment: none of its cells carries nbgrader "
+            "metadata (open the notebook from exercises/ or the assignment's zip)"
+        )
     release_path = Path(release) if release else find_release(path, notebook)
     released = read_notebook(release_path) if release_path else None
     source = _generated_from(released if released is not None else notebook)
-    assignment = source.parent.name if source else (
-        release_path.parent.name if release_path else None)
+    assignment = (
+        source.parent.name if source else (release_path.parent.name if release_path else None)
+    )
     parts = parts_of(released if released is not None else notebook)
     names = cell_names(released if released is not None else notebook, parts)
-    return Checked(path, notebook, released, release_path, assignment, parts, names,
-                   changes(notebook, released, names))
+    return Checked(
+        path,
+        notebook,
+        released,
+        release_path,
+        assignment,
+        parts,
+        names,
+        changes(notebook, released, names),
+    )
 
 
 def _shown(path: Path | None) -> str:
@@ -122,13 +135,20 @@ def change_lines(checked: Checked) -> list[str]:
     """The WARNING lines for changed cells, with how to restore them."""
     lines = [f"WARNING: {change.where} {change.what}" for change in checked.changes]
     if lines:
-        origin = (f"copy the cell back from {_shown(checked.release_path)}" if checked.release_path
-                  else "copy the cell back from the released notebook")
-        lines.append(f"  The grader uses the released cells and reports the change: {origin}, "
-                     "or re-download the assignment and paste your answers into it.")
+        origin = (
+            f"copy the cell back from {_shown(checked.release_path)}"
+            if checked.release_path
+            else "copy the cell back from the released notebook"
+        )
+        lines.append(
+            f"  The grader uses the released cells and reports the change: {origin}, "
+            "or re-download the assignment and paste your answers into it."
+        )
     if checked.release is None:
-        lines.append("note: the released notebook was not found (exercises/...): changed cells "
-                     "are found from their checksums, deleted cells cannot be")
+        lines.append(
+            "note: the released notebook was not found (exercises/...): changed cells "
+            "are found from their checksums, deleted cells cannot be"
+        )
     return lines
 
 
@@ -151,8 +171,9 @@ def result_lines(report: Report) -> list[str]:
         if result.status == UNANSWERED:
             continue
         if result.status == WRITTEN:
-            lines.append(f"{'by hand':7} {part.title}: {part.points:g} points, graded after "
-                         "you submit")
+            lines.append(
+                f"{'by hand':7} {part.title}: {part.points:g} points, graded after you submit"
+            )
             continue
         lines.append(f"{result.status:7} {part.title}: {_points(result)}")
         lines += [f"          - {message}" for message in result.messages]
@@ -163,8 +184,10 @@ def result_lines(report: Report) -> list[str]:
     failed = sum(r.status == FAIL for r in tests)
     left = sum(r.hidden if r.hidden is not None else r.part.points for r in report.results)
     took = f" ({report.seconds:.0f} s)" if report.seconds is not None else ""
-    summary = (f"{report.name}{took}: {passed} of {len(tests)} questions pass their visible "
-               f"tests, {failed} fail, {len(report.unanswered)} not answered yet")
+    summary = (
+        f"{report.name}{took}: {passed} of {len(tests)} questions pass their visible "
+        f"tests, {failed} fail, {len(report.unanswered)} not answered yet"
+    )
     if report.changes:
         count = len(report.changes)
         summary += f", {count} changed cell{'s' * (count != 1)} (see the WARNING lines)"
@@ -178,14 +201,23 @@ def _profile_line(profile: str | None) -> tuple[str, str]:
 
     if profile is None:
         name = current_profile().name
-        how = (f"CNNCOURSE_PROFILE={name}" if os.environ.get("CNNCOURSE_PROFILE")
-               else "the default; CNNCOURSE_PROFILE=tiny checks fastest")
+        how = (
+            f"CNNCOURSE_PROFILE={name}"
+            if os.environ.get("CNNCOURSE_PROFILE")
+            else "the default; CNNCOURSE_PROFILE=tiny checks fastest"
+        )
         return name, f"{name} profile ({how})"
     return profile, f"{profile} profile (--profile {profile})"
 
 
-def validate(notebook, *, timeout: int | None = None, profile: str | None = None,
-             release: Path | None = None, out=None) -> int:
+def validate(
+    notebook,
+    *,
+    timeout: int | None = None,
+    profile: str | None = None,
+    release: Path | None = None,
+    out=None,
+) -> int:
     """Execute ``notebook`` (a copy in memory; the file is not changed) and check its tests.
 
     Returns 0 or 1 (see `EXIT_CODES`); raises `Unusable` (exit status 2) for a file that is
@@ -209,13 +241,26 @@ def validate(notebook, *, timeout: int | None = None, profile: str | None = None
         what[index] = checked.names.get(grade_id) or "a cell you added"
     out.flush()
     progress = Progress(len(indices), lambda index: what.get(index, "a cell"), out)
-    run_with_progress(executed, cwd=checked.path.resolve().parent, progress=progress,
-                      profile=profile, timeout=timeout)
-    report = Report(checked.path.name, changes=checked.changes,
-                    release_known=checked.release is not None, seconds=progress.finish())
-    report.results = results(executed, checked.parts, checked.release, checked.names,
-                             {change.grade_id for change in checked.changes})
+    run_with_progress(
+        executed,
+        cwd=checked.path.resolve().parent,
+        progress=progress,
+        profile=profile,
+        timeout=timeout,
+    )
+    report = Report(
+        checked.path.name,
+        changes=checked.changes,
+        release_known=checked.release is not None,
+        seconds=progress.finish(),
+    )
+    report.results = results(
+        executed,
+        checked.parts,
+        checked.release,
+        checked.names,
+        {change.grade_id for change in checked.changes},
+    )
     for line in result_lines(report):
         print(line, file=out)
     return report.exit_code
-

@@ -14,7 +14,13 @@ _LABEL = re.compile(r"^\s*(\d+(?:\.\d+)*[a-z]?)\b")
 _HEADING = re.compile(r"^#+\s*(?:Question\s+)?(\d+(?:\.\d+)*[a-z]?)\b", re.MULTILINE)
 
 PASS, FAIL, UNANSWERED, CHANGED, DELETED, WRITTEN = (
-    "ok", "FAILED", "unanswered", "CHANGED", "DELETED", "by hand")
+    "ok",
+    "FAILED",
+    "unanswered",
+    "CHANGED",
+    "DELETED",
+    "by hand",
+)
 
 
 @dataclass(frozen=True)
@@ -22,12 +28,12 @@ class Part:
     """A graded part of the assignment: a test cell's question, or a written answer."""
 
     grade_id: str
-    title: str                # "3.2a the layer with the most parameters"
-    label: str                # "3.2a"
-    points: float             # the cell's points in the release
-    written: bool = False     # a markdown answer graded by hand
-    answers: tuple[str, ...] = ()   # grade ids of the answer cells before it
-    given: tuple[str, ...] = ()     # grade ids of the read-only cells before it
+    title: str  # "3.2a the layer with the most parameters"
+    label: str  # "3.2a"
+    points: float  # the cell's points in the release
+    written: bool = False  # a markdown answer graded by hand
+    answers: tuple[str, ...] = ()  # grade ids of the answer cells before it
+    given: tuple[str, ...] = ()  # grade ids of the read-only cells before it
     visible_max: float | None = None  # points of its visible checks, from its source
 
 
@@ -36,8 +42,8 @@ class Change:
     """A test, read-only or answer cell that differs from the release."""
 
     grade_id: str
-    where: str    # "the test cell of 3.2a the layer with the most parameters"
-    what: str     # "was deleted", "its content was changed"
+    where: str  # "the test cell of 3.2a the layer with the most parameters"
+    what: str  # "was deleted", "its content was changed"
 
 
 @dataclass(frozen=True)
@@ -115,15 +121,30 @@ def parts_of(notebook) -> list[Part]:
         if is_test(cell):
             title = _title(cell, grade_id)
             match = _LABEL.match(title)
-            parts.append(Part(grade_id, title, match.group(1) if match else title,
-                              float(info.get("points", 0) or 0), answers=tuple(answers),
-                              given=tuple(given), visible_max=_visible_points(cell.source)))
+            parts.append(
+                Part(
+                    grade_id,
+                    title,
+                    match.group(1) if match else title,
+                    float(info.get("points", 0) or 0),
+                    answers=tuple(answers),
+                    given=tuple(given),
+                    visible_max=_visible_points(cell.source),
+                )
+            )
             answers, given = [], []
         elif is_answer(cell) and cell.cell_type == "markdown" and info.get("grade"):
             label = f"{heading} (written)" if heading else grade_id
-            parts.append(Part(grade_id, f"{heading or grade_id} (written answer)", label,
-                              float(info.get("points", 0) or 0), written=True,
-                              answers=(grade_id,)))
+            parts.append(
+                Part(
+                    grade_id,
+                    f"{heading or grade_id} (written answer)",
+                    label,
+                    float(info.get("points", 0) or 0),
+                    written=True,
+                    answers=(grade_id,),
+                )
+            )
         elif is_answer(cell):
             answers.append(grade_id)
         elif cell.cell_type == "code":
@@ -194,8 +215,11 @@ def changes(submitted, release, names: dict[str, str]) -> list[Change]:
             if release is not None and grading_flags(theirs) != grading_flags(cell):
                 found.append(Change(grade_id, where, _what(cell, theirs)))
         elif info.get("grade") or info.get("locked"):
-            expected = (info.get("checksum") or _checksum(cell)) if release is not None \
+            expected = (
+                (info.get("checksum") or _checksum(cell))
+                if release is not None
                 else nbgrader_of(theirs).get("checksum")
+            )
             if expected and _checksum(theirs) != expected:
                 found.append(Change(grade_id, where, _what(cell, theirs)))
     return found
@@ -204,8 +228,11 @@ def changes(submitted, release, names: dict[str, str]) -> list[Change]:
 def is_unanswered(cell, release_cell) -> bool:
     """An answer cell still as released (its checksum or source), or one that still raises
     the NotImplementedError it was released with."""
-    if any(output.get("ename") == "NotImplementedError" for output in cell.get("outputs", [])
-           if output.get("output_type") == "error"):
+    if any(
+        output.get("ename") == "NotImplementedError"
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ):
         return True
     if release_cell is not None:
         return cell.source.strip() == release_cell.source.strip()
@@ -220,8 +247,11 @@ def _failed_checks(cell, outcome) -> list[str]:
     lines = []
     for output in cell.get("outputs", []):
         if output.get("output_type") == "stream":
-            lines += [line[len("[FAIL]"):].strip() for line in output.get("text", "").splitlines()
-                      if line.startswith("[FAIL]")]
+            lines += [
+                line[len("[FAIL]") :].strip()
+                for line in output.get("text", "").splitlines()
+                if line.startswith("[FAIL]")
+            ]
     if not lines and outcome is not None and outcome.error:
         lines.append(f"the test raised {outcome.error}")
     return lines
@@ -231,8 +261,9 @@ def _unique(messages) -> tuple[str, ...]:
     return tuple(dict.fromkeys(messages))
 
 
-def results(executed, parts: list[Part], release, names: dict[str, str],
-            changed: set[str]) -> list[Result]:
+def results(
+    executed, parts: list[Part], release, names: dict[str, str], changed: set[str]
+) -> list[Result]:
     """Each part's result in ``executed`` (the student's notebook after the run)."""
     from cnncourse.grading.results import cell_outcomes
 
@@ -242,33 +273,53 @@ def results(executed, parts: list[Part], release, names: dict[str, str],
     for outcome in cell_outcomes(executed):
         outcomes.setdefault(outcome.grade_id, outcome)
     released = {}
-    for cell in (release.cells if release is not None else []):
+    for cell in release.cells if release is not None else []:
         released.setdefault(nbgrader_of(cell).get("grade_id"), cell)
     found = []
     for part in parts:
         answers = [cells[grade_id] for grade_id in part.answers if grade_id in cells]
-        if any(is_unanswered(cell, released.get(nbgrader_of(cell)["grade_id"]))
-               for cell in answers):
+        if any(
+            is_unanswered(cell, released.get(nbgrader_of(cell)["grade_id"])) for cell in answers
+        ):
             found.append(Result(part, UNANSWERED))
             continue
         if part.written:
             found.append(Result(part, DELETED if not answers else WRITTEN, hidden=part.points))
             continue
         if part.grade_id not in cells:
-            found.append(Result(part, DELETED, hidden=part.points, hidden_exact=False,
-                                messages=("its test cell was deleted: nothing was checked",)))
+            found.append(
+                Result(
+                    part,
+                    DELETED,
+                    hidden=part.points,
+                    hidden_exact=False,
+                    messages=("its test cell was deleted: nothing was checked",),
+                )
+            )
             continue
         outcome = outcomes.get(part.grade_id)
-        visible_max = outcome.visible_max if outcome and outcome.visible_max is not None \
-            else part.visible_max
+        visible_max = (
+            outcome.visible_max if outcome and outcome.visible_max is not None else part.visible_max
+        )
         hidden = part.points - visible_max if visible_max is not None else part.points
-        points = dict(visible=(outcome.points or 0) if outcome else None,
-                      visible_max=visible_max, hidden=max(hidden, 0),
-                      hidden_exact=visible_max is not None)
+        points = dict(
+            visible=(outcome.points or 0) if outcome else None,
+            visible_max=visible_max,
+            hidden=max(hidden, 0),
+            hidden_exact=visible_max is not None,
+        )
         if part.grade_id in changed:
-            found.append(Result(part, CHANGED, messages=(
-                "its test cell differs from the released one, so this run says nothing "
-                "(the grader uses the released cell)",), **points))
+            found.append(
+                Result(
+                    part,
+                    CHANGED,
+                    messages=(
+                        "its test cell differs from the released one, so this run says nothing "
+                        "(the grader uses the released cell)",
+                    ),
+                    **points,
+                )
+            )
             continue
         messages = []
         for grade_id in part.given + part.answers:

@@ -19,8 +19,11 @@ PROFILE_FACTOR = {"tiny": 1, "small": 8, "full": 100}
 
 def code_cells(notebook) -> list[int]:
     """Indices (from 0) of the cells the kernel runs: code cells with some source."""
-    return [index for index, cell in enumerate(notebook.cells)
-            if cell.cell_type == "code" and cell.source.strip()]
+    return [
+        index
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code" and cell.source.strip()
+    ]
 
 
 def _duration(seconds: float) -> str:
@@ -35,8 +38,10 @@ def estimate(assignment: str | None, notebook, profile: str) -> str:
     """The expected run time in words, saying what the estimate rests on."""
     cells = len(code_cells(notebook))
     if assignment in TINY_SECONDS:
-        tiny, basis = TINY_SECONDS[assignment], (f"{assignment} took {TINY_SECONDS[assignment]} "
-                                                 "s in the tiny profile on a 2-core CPU")
+        tiny, basis = (
+            TINY_SECONDS[assignment],
+            (f"{assignment} took {TINY_SECONDS[assignment]} s in the tiny profile on a 2-core CPU"),
+        )
     else:
         tiny = START_SECONDS + SECONDS_PER_CODE_CELL * cells
         basis = f"from its {cells} code cells"
@@ -80,8 +85,14 @@ class Progress:
         return time.monotonic() - self.start
 
 
-def run_with_progress(notebook, *, cwd: Path, progress: Progress, profile: str | None = None,
-                      timeout: int | None = None):
+def run_with_progress(
+    notebook,
+    *,
+    cwd: Path,
+    progress: Progress,
+    profile: str | None = None,
+    timeout: int | None = None,
+):
     """Execute ``notebook`` in place with `execute.run_notebook`, calling ``progress.cell``
     as each code cell starts (a cell past ``timeout`` gets a CellTimeoutError output)."""
     from cnncourse.grading.execute import run_notebook
@@ -91,7 +102,8 @@ def run_with_progress(notebook, *, cwd: Path, progress: Progress, profile: str |
             progress.cell(cell_index)
 
     try:
-        return run_notebook(notebook, cwd=cwd, profile=profile, timeout=timeout,
-                            on_cell_start=started)
+        return run_notebook(
+            notebook, cwd=cwd, profile=profile, timeout=timeout, on_cell_start=started
+        )
     finally:
         progress.finish()

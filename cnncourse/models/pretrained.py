@@ -42,8 +42,9 @@ def small_vgg_base(input_shape=(None, None, 3), width: int = 32, name: str = BAS
     x = layers.Rescaling(1.0 / 255, name="rescale")(inputs)
     for block, filters in enumerate((width, 2 * width, 4 * width), start=1):
         for index in (1, 2):
-            x = layers.Conv2D(filters, (3, 3), padding="same", use_bias=False,
-                              name=f"block{block}_conv{index}")(x)
+            x = layers.Conv2D(
+                filters, (3, 3), padding="same", use_bias=False, name=f"block{block}_conv{index}"
+            )(x)
             x = batch_normalization(name=f"block{block}_bn{index}")(x)
             x = layers.Activation("relu", name=f"block{block}_relu{index}")(x)
         x = layers.MaxPooling2D((2, 2), name=f"block{block}_pool")(x)
@@ -70,22 +71,27 @@ def _data_version() -> int:
 def weights_path(profile: Profile | None = None, width: int = 32, seed: int = 0) -> Path:
     """The cache file of the pretrained weights for these settings."""
     profile = profile or current_profile()
-    key = (f"{BASE_NAME}-w{width}-{profile.name}-{profile.pretrain_images}img-"
-           f"{profile.pretrain_epochs}ep-bn{profile.batchnorm_momentum}-seed{seed}-v{FORMAT_VERSION}-"
-           f"data{_data_version()}")
+    key = (
+        f"{BASE_NAME}-w{width}-{profile.name}-{profile.pretrain_images}img-"
+        f"{profile.pretrain_epochs}ep-bn{profile.batchnorm_momentum}-seed{seed}-v{FORMAT_VERSION}-"
+        f"data{_data_version()}"
+    )
     return cache_dir("bases") / f"{key}.weights.h5"
 
 
 def describe_pretraining(profile: Profile | None = None) -> str:
     """One phrase saying what the offline base was trained on."""
     profile = profile or current_profile()
-    return (f"{profile.pretrain_images:,} offline {PRETRAIN_SIZE}x{PRETRAIN_SIZE} images of "
-            f"{PRETRAIN_CLASSES} classes, {profile.pretrain_epochs} epochs, "
-            f"profile {profile.name}")
+    return (
+        f"{profile.pretrain_images:,} offline {PRETRAIN_SIZE}x{PRETRAIN_SIZE} images of "
+        f"{PRETRAIN_CLASSES} classes, {profile.pretrain_epochs} epochs, "
+        f"profile {profile.name}"
+    )
 
 
-def pretrain(profile: Profile | None = None, width: int = 32, seed: int = 0,
-             force: bool = False) -> Path:
+def pretrain(
+    profile: Profile | None = None, width: int = 32, seed: int = 0, force: bool = False
+) -> Path:
     """Train the small base on the offline images (once) and return its cached weight file.
 
     A GlobalAveragePooling2D + softmax-10 head is trained with the base and then dropped.
@@ -106,17 +112,33 @@ def pretrain(profile: Profile | None = None, width: int = 32, seed: int = 0,
     x = keras.layers.GlobalAveragePooling2D()(base(inputs))
     outputs = keras.layers.Dense(PRETRAIN_CLASSES, activation="softmax")(x)
     model = keras.Model(inputs, outputs, name=f"{BASE_NAME}_pretraining")
-    model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    history = model.fit(images.astype("float32"), labels, epochs=profile.pretrain_epochs,
-                        batch_size=profile.batch_size, shuffle=True, verbose=0)
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    history = model.fit(
+        images.astype("float32"),
+        labels,
+        epochs=profile.pretrain_epochs,
+        batch_size=profile.batch_size,
+        shuffle=True,
+        verbose=0,
+    )
     temporary = target.with_name(f"{target.stem}.{os.getpid()}.tmp.weights.h5")
     base.save_weights(temporary)
     os.replace(temporary, target)
-    record = {"dataset": PRETRAIN_DATASET, "split": PRETRAIN_SPLIT, "profile": profile.name,
-              "images": len(images), "epochs": profile.pretrain_epochs, "width": width,
-              "seed": seed, "final_accuracy": float(history.history["accuracy"][-1]),
-              "final_loss": float(history.history["loss"][-1])}
+    record = {
+        "dataset": PRETRAIN_DATASET,
+        "split": PRETRAIN_SPLIT,
+        "profile": profile.name,
+        "images": len(images),
+        "epochs": profile.pretrain_epochs,
+        "width": width,
+        "seed": seed,
+        "final_accuracy": float(history.history["accuracy"][-1]),
+        "final_loss": float(history.history["loss"][-1]),
+    }
     target.with_suffix("").with_suffix(".json").write_text(json.dumps(record, indent=2))
     return target
 
@@ -127,8 +149,13 @@ def pretraining_record(profile: Profile | None = None, width: int = 32, seed: in
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def offline_base(input_shape=(None, None, 3), profile: Profile | None = None, width: int = 32,
-                 seed: int = 0, name: str = BASE_NAME):
+def offline_base(
+    input_shape=(None, None, 3),
+    profile: Profile | None = None,
+    width: int = 32,
+    seed: int = 0,
+    name: str = BASE_NAME,
+):
     """The small base with its offline-pretrained weights (pretraining first if needed).
 
     The weights do not depend on the image size, so any ``input_shape`` works.

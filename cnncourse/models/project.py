@@ -7,8 +7,14 @@ from cnncourse.models.layers import batch_normalization
 SHARED_CLASSES = 9  # CIFAR-10 without frog, STL-10 without monkey
 
 
-def augmentation(input_shape=None, flip: str = "horizontal", rotation: float = 0.1,
-                 zoom: float = 0.1, seed: int = 0, name: str = "augmentation"):
+def augmentation(
+    input_shape=None,
+    flip: str = "horizontal",
+    rotation: float = 0.1,
+    zoom: float = 0.1,
+    seed: int = 0,
+    name: str = "augmentation",
+):
     """A `keras.Sequential` of random flips, rotations and zooms (0 parameters).
 
     Active only while training; the Keras 3 replacement of ``ImageDataGenerator``. With
@@ -17,16 +23,22 @@ def augmentation(input_shape=None, flip: str = "horizontal", rotation: float = 0
     import keras
     from keras import layers
 
-    steps = [layers.RandomFlip(flip, seed=seed, name="flip"),
-             layers.RandomRotation(rotation, seed=seed + 1, name="rotation"),
-             layers.RandomZoom(zoom, seed=seed + 2, name="zoom")]
+    steps = [
+        layers.RandomFlip(flip, seed=seed, name="flip"),
+        layers.RandomRotation(rotation, seed=seed + 1, name="rotation"),
+        layers.RandomZoom(zoom, seed=seed + 2, name="zoom"),
+    ]
     if input_shape is not None:
         steps.insert(0, keras.Input(shape=input_shape))
     return keras.Sequential(steps, name=name)
 
 
-def project_cifar10(input_shape=(32, 32, 3), classes: int = SHARED_CLASSES,
-                    dropout: float = 0.5, name: str = "project_cifar10"):
+def project_cifar10(
+    input_shape=(32, 32, 3),
+    classes: int = SHARED_CLASSES,
+    dropout: float = 0.5,
+    name: str = "project_cifar10",
+):
     """The project's CIFAR-10 model as its summary lists it (592,169 parameters, 512 frozen).
 
     conv 32, BN, conv 32, BN, pool; conv 64, BN, conv 64, BN, pool; BN; Flatten;
@@ -41,8 +53,9 @@ def project_cifar10(input_shape=(32, 32, 3), classes: int = SHARED_CLASSES,
     x = inputs
     for block, filters in enumerate((32, 64), start=1):
         for index in (1, 2):
-            x = layers.Conv2D(filters, (3, 3), padding="same", activation="relu",
-                              name=f"block{block}_conv{index}")(x)
+            x = layers.Conv2D(
+                filters, (3, 3), padding="same", activation="relu", name=f"block{block}_conv{index}"
+            )(x)
             x = batch_normalization(name=f"block{block}_bn{index}")(x)
         x = layers.MaxPooling2D((2, 2), name=f"block{block}_pool")(x)
     x = batch_normalization(name="bn")(x)
@@ -53,9 +66,14 @@ def project_cifar10(input_shape=(32, 32, 3), classes: int = SHARED_CLASSES,
     return keras.Model(inputs, outputs, name=name)
 
 
-def project_stl10(input_shape=(96, 96, 3), classes: int = SHARED_CLASSES,
-                  conv_dropout: float = 0.25, dense_dropout: float = 0.5, seed: int = 0,
-                  name: str = "project_stl10"):
+def project_stl10(
+    input_shape=(96, 96, 3),
+    classes: int = SHARED_CLASSES,
+    conv_dropout: float = 0.25,
+    dense_dropout: float = 0.5,
+    seed: int = 0,
+    name: str = "project_stl10",
+):
     """The project's STL-10 model (the Keras Tuner winner), 38,124,937 parameters, 1,408 frozen.
 
     augmentation Sequential (0); conv 64, BN, pool; conv 128, BN; conv 256, BN, pool;

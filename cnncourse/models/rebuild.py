@@ -24,11 +24,14 @@ def _check_shape(input_shape) -> tuple:
     try:
         shape = tuple(None if value is None else int(value) for value in input_shape)
     except (TypeError, ValueError):
-        raise ValueError(f"input_shape must be a tuple such as (96, 96, 3), got {input_shape!r}"
-                         ) from None
+        raise ValueError(
+            f"input_shape must be a tuple such as (96, 96, 3), got {input_shape!r}"
+        ) from None
     if len(shape) != 3 or any(value is not None and value < 1 for value in shape):
-        raise ValueError(f"input_shape must be (height, width, channels) with positive sizes, "
-                         f"got {input_shape!r}")
+        raise ValueError(
+            f"input_shape must be (height, width, channels) with positive sizes, "
+            f"got {input_shape!r}"
+        )
     return shape
 
 
@@ -55,8 +58,10 @@ def _rebuild_graph(model, input_tensor, record: list):
 
     graph, nodes = _graph(model)
     if len(graph.inputs) != 1:
-        raise ValueError(f"model {model.name!r} has {len(graph.inputs)} inputs; only "
-                         "single-input models can be rebuilt")
+        raise ValueError(
+            f"model {model.name!r} has {len(graph.inputs)} inputs; only "
+            "single-input models can be rebuilt"
+        )
     tensors = {id(graph.inputs[0]): input_tensor}
     for node in nodes:
         if node.is_input:
@@ -89,19 +94,24 @@ def _rebuild_graph(model, input_tensor, record: list):
 
 
 def _explain_failure(layer, old_shape, record, problem: str):
-    flatten = next((entry for entry in reversed(record)
-                    if type(entry[0]).__name__ == "Flatten"), None)
+    flatten = next(
+        (entry for entry in reversed(record) if type(entry[0]).__name__ == "Flatten"), None
+    )
     text = f"rebuild_with_input: layer {layer.name!r} ({type(layer).__name__}) {problem}."
     if flatten is not None:
         (old_count,), (new_count,) = flatten[2], flatten[3]
         new_text = "an unknown number of" if new_count is None else f"{new_count:,}"
-        text += (f" It comes after the Flatten layer {flatten[0].name!r}, which gave "
-                 f"{old_count:,} values when the model was trained and gives {new_text} values "
-                 "at the new input size, so its trained weights no longer fit.")
-    text += (" Only the convolutional part moves to a new image size: take it with "
-             "conv_base(model), rebuild that, and put a global-pooling head on it "
-             "(cnncourse.models.transfer.add_head(base, head='avg', ...)), which works at any "
-             "image size.")
+        text += (
+            f" It comes after the Flatten layer {flatten[0].name!r}, which gave "
+            f"{old_count:,} values when the model was trained and gives {new_text} values "
+            "at the new input size, so its trained weights no longer fit."
+        )
+    text += (
+        " Only the convolutional part moves to a new image size: take it with "
+        "conv_base(model), rebuild that, and put a global-pooling head on it "
+        "(cnncourse.models.transfer.add_head(base, head='avg', ...)), which works at any "
+        "image size."
+    )
     raise RebuildError(text)
 
 
@@ -119,8 +129,10 @@ def rebuild_with_input(model_or_base, input_shape, name: str | None = None):
     graph = keras_graph.functional(model_or_base)
     old_channels = graph.inputs[0].shape[-1]
     if shape[-1] != old_channels:
-        raise ValueError(f"input_shape {shape} has {shape[-1]} channels; model "
-                         f"{model_or_base.name!r} was built for {old_channels}")
+        raise ValueError(
+            f"input_shape {shape} has {shape[-1]} channels; model "
+            f"{model_or_base.name!r} was built for {old_channels}"
+        )
     record: list = []
     new_input = keras.Input(shape=shape, name="image")
     output = _rebuild_graph(model_or_base, new_input, record)
@@ -128,9 +140,13 @@ def rebuild_with_input(model_or_base, input_shape, name: str | None = None):
         wanted = [tuple(weight.shape) for weight in old.weights]
         have = [tuple(weight.shape) for weight in new.weights]
         if wanted != have:
-            _explain_failure(old, old_shape, record[:position],
-                             f"has trained weights of shape {wanted} but needs {have} at "
-                             f"input {_shape_text(shape)}")
+            _explain_failure(
+                old,
+                old_shape,
+                record[:position],
+                f"has trained weights of shape {wanted} but needs {have} at "
+                f"input {_shape_text(shape)}",
+            )
         new.set_weights(old.get_weights())
     rebuilt = keras.Model(new_input, output, name=name or model_or_base.name)
     if not model_or_base.trainable:
@@ -149,12 +165,11 @@ def conv_base(model, name: str | None = None):
     cut_kinds = (kl.Flatten, kl.GlobalAveragePooling2D, kl.GlobalMaxPooling2D)
     for node in nodes:
         if isinstance(node.layer, cut_kinds):
-            keras_graph.refuse_shared(model, [n for n in nodes if n.layer is node.layer],
-                                      "rebuilt")
-            return keras.Model(graph.inputs[0], node.inputs[0],
-                               name=name or f"{model.name}_base")
-    raise ValueError(f"model {model.name!r} has no Flatten or global pooling layer: "
-                     "it is a conv base already")
+            keras_graph.refuse_shared(model, [n for n in nodes if n.layer is node.layer], "rebuilt")
+            return keras.Model(graph.inputs[0], node.inputs[0], name=name or f"{model.name}_base")
+    raise ValueError(
+        f"model {model.name!r} has no Flatten or global pooling layer: it is a conv base already"
+    )
 
 
 def feature_count(model_or_base, input_shape) -> int:

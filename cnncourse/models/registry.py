@@ -30,72 +30,125 @@ class Entry:
 
 def _transfer(architecture: str, **head) -> Callable:
     def build():
-        return transfer.transfer_model(architecture, weights=None, verbose=False,
-                                       name=f"transfer_{architecture}", **head)
+        return transfer.transfer_model(
+            architecture, weights=None, verbose=False, name=f"transfer_{architecture}", **head
+        )
+
     return build
 
 
 def _entries() -> list[Entry]:
     entries = [
-        Entry("hw9_q3", hw9.hw9_q3,
-              "64x64x3; conv 16 3x3, conv 32 5x5, max-pool 3x3/2, conv 128 3x3, dense 5",
-              f"{HW9}, Q3.2", 665_317,
-              (("conv1", 448), ("conv2", 12_832), ("pool", 0), ("conv3", 36_992),
-               ("dense", 615_045))),
-        Entry("hw9_mlp", hw9.hw9_mlp,
-              "MLP on CIFAR-10: Dense 128/256/512 + Dropout 0.2, softmax 10",
-              f"{HW9}, Q4.2(a)", 563_082),
-        Entry("hw9_cnn", hw9.hw9_cnn,
-              "CNN on CIFAR-10: 2x conv 32/64/128 + max-pool, Dense 512, Dropout 0.2/0.5",
-              f"{HW9}, Q4.2(b)", 1_341_226),
-        Entry("cs577_basic_32", lambda: cs577.cs577_basic_cnn((32, 32, 32), name="cs577_basic_32"),
-              "cats vs dogs 150x150: 3 conv-pool-BN blocks (32 filters), Dense 512, sigmoid",
-              f"{CS577}, task 1"),
-        Entry("cs577_basic_64", lambda: cs577.cs577_basic_cnn((64, 64, 64), name="cs577_basic_64"),
-              "cats vs dogs 150x150: 3 conv-pool-BN blocks (64 filters), Dense 512, sigmoid",
-              f"{CS577}, task 1"),
-        Entry("cs577_vgg16_frozen",
-              lambda: cs577.cs577_vgg16_frozen(weights=None, verbose=False),
-              "frozen VGG16 base + Flatten + Dense 512 + sigmoid (feature extraction)",
-              f"{CS577}, task 1"),
-        Entry("cs577_vgg16_finetune",
-              lambda: cs577.cs577_vgg16_finetune(weights=None, verbose=False),
-              "the VGG16 model with its base unfrozen for fine-tuning (learning rate 1e-6)",
-              f"{CS577}, task 1"),
-        Entry("cs577_cifar_basic", cs577.cs577_cifar_basic,
-              "CIFAR-10: 3 conv-pool-BN blocks (128 filters), Flatten, softmax 10",
-              f"{CS577}, task 2"),
-        Entry("cs577_inception", cs577.cs577_inception,
-              "the CIFAR-10 CNN with an inception block after block 2",
-              f"{CS577}, task 2"),
-        Entry("cs577_residual", cs577.cs577_residual,
-              "the CIFAR-10 CNN with a projection skip and an identity skip",
-              f"{CS577}, task 2"),
-        Entry("project_cifar10", project.project_cifar10,
-              "CIFAR-10 (9 classes): 4 conv, 5 BN, 2 pool, Dense 128, Dropout, softmax 9",
-              PROJECT, 592_169),
-        Entry("project_stl10", project.project_stl10,
-              "STL-10 96x96 (9 classes): augmentation, 3 conv + BN, Dense 256, softmax 9",
-              PROJECT, 38_124_937),
-        Entry("transfer_vgg16", _transfer("vgg16", hidden=128, dropout=0.1),
-              "frozen VGG16 base at 224x224, GlobalAveragePooling2D, Dense 128, Dropout 0.1, "
-              "sigmoid", FORUM),
-        Entry("transfer_vgg19", _transfer("vgg19", hidden=128, dropout=0.1),
-              "frozen VGG19 base at 224x224, GlobalAveragePooling2D, Dense 128, Dropout 0.1, "
-              "sigmoid", FORUM),
-        Entry("efficientnet_lite0",
-              lambda: efficientnet_lite.efficientnet_lite0(weights=None),
-              "ImageNet classifier at 224x224: 16 MBConv blocks without squeeze-and-excitation, "
-              "ReLU6, 1280-channel head, softmax 1000 (the course's offline ImageNet network)",
-              LITE),
+        Entry(
+            "hw9_q3",
+            hw9.hw9_q3,
+            "64x64x3; conv 16 3x3, conv 32 5x5, max-pool 3x3/2, conv 128 3x3, dense 5",
+            f"{HW9}, Q3.2",
+            665_317,
+            (("conv1", 448), ("conv2", 12_832), ("pool", 0), ("conv3", 36_992), ("dense", 615_045)),
+        ),
+        Entry(
+            "hw9_mlp",
+            hw9.hw9_mlp,
+            "MLP on CIFAR-10: Dense 128/256/512 + Dropout 0.2, softmax 10",
+            f"{HW9}, Q4.2(a)",
+            563_082,
+        ),
+        Entry(
+            "hw9_cnn",
+            hw9.hw9_cnn,
+            "CNN on CIFAR-10: 2x conv 32/64/128 + max-pool, Dense 512, Dropout 0.2/0.5",
+            f"{HW9}, Q4.2(b)",
+            1_341_226,
+        ),
+        Entry(
+            "cs577_basic_32",
+            lambda: cs577.cs577_basic_cnn((32, 32, 32), name="cs577_basic_32"),
+            "cats vs dogs 150x150: 3 conv-pool-BN blocks (32 filters), Dense 512, sigmoid",
+            f"{CS577}, task 1",
+        ),
+        Entry(
+            "cs577_basic_64",
+            lambda: cs577.cs577_basic_cnn((64, 64, 64), name="cs577_basic_64"),
+            "cats vs dogs 150x150: 3 conv-pool-BN blocks (64 filters), Dense 512, sigmoid",
+            f"{CS577}, task 1",
+        ),
+        Entry(
+            "cs577_vgg16_frozen",
+            lambda: cs577.cs577_vgg16_frozen(weights=None, verbose=False),
+            "frozen VGG16 base + Flatten + Dense 512 + sigmoid (feature extraction)",
+            f"{CS577}, task 1",
+        ),
+        Entry(
+            "cs577_vgg16_finetune",
+            lambda: cs577.cs577_vgg16_finetune(weights=None, verbose=False),
+            "the VGG16 model with its base unfrozen for fine-tuning (learning rate 1e-6)",
+            f"{CS577}, task 1",
+        ),
+        Entry(
+            "cs577_cifar_basic",
+            cs577.cs577_cifar_basic,
+            "CIFAR-10: 3 conv-pool-BN blocks (128 filters), Flatten, softmax 10",
+            f"{CS577}, task 2",
+        ),
+        Entry(
+            "cs577_inception",
+            cs577.cs577_inception,
+            "the CIFAR-10 CNN with an inception block after block 2",
+            f"{CS577}, task 2",
+        ),
+        Entry(
+            "cs577_residual",
+            cs577.cs577_residual,
+            "the CIFAR-10 CNN with a projection skip and an identity skip",
+            f"{CS577}, task 2",
+        ),
+        Entry(
+            "project_cifar10",
+            project.project_cifar10,
+            "CIFAR-10 (9 classes): 4 conv, 5 BN, 2 pool, Dense 128, Dropout, softmax 9",
+            PROJECT,
+            592_169,
+        ),
+        Entry(
+            "project_stl10",
+            project.project_stl10,
+            "STL-10 96x96 (9 classes): augmentation, 3 conv + BN, Dense 256, softmax 9",
+            PROJECT,
+            38_124_937,
+        ),
+        Entry(
+            "transfer_vgg16",
+            _transfer("vgg16", hidden=128, dropout=0.1),
+            "frozen VGG16 base at 224x224, GlobalAveragePooling2D, Dense 128, Dropout 0.1, sigmoid",
+            FORUM,
+        ),
+        Entry(
+            "transfer_vgg19",
+            _transfer("vgg19", hidden=128, dropout=0.1),
+            "frozen VGG19 base at 224x224, GlobalAveragePooling2D, Dense 128, Dropout 0.1, sigmoid",
+            FORUM,
+        ),
+        Entry(
+            "efficientnet_lite0",
+            lambda: efficientnet_lite.efficientnet_lite0(weights=None),
+            "ImageNet classifier at 224x224: 16 MBConv blocks without squeeze-and-excitation, "
+            "ReLU6, 1280-channel head, softmax 1000 (the course's offline ImageNet network)",
+            LITE,
+        ),
     ]
     for index in range(8):
         architecture = f"efficientnetb{index}"
         side = transfer.default_input_shape(architecture)[0]
-        entries.append(Entry(
-            f"transfer_{architecture}", _transfer(architecture, classes=2),
-            f"frozen EfficientNetB{index} base at {side}x{side}, GlobalAveragePooling2D, "
-            "softmax 2", FORUM))
+        entries.append(
+            Entry(
+                f"transfer_{architecture}",
+                _transfer(architecture, classes=2),
+                f"frozen EfficientNetB{index} base at {side}x{side}, GlobalAveragePooling2D, "
+                "softmax 2",
+                FORUM,
+            )
+        )
     return entries
 
 
@@ -112,8 +165,7 @@ def entry(name: str) -> Entry:
     try:
         return REGISTRY[name]
     except KeyError:
-        raise ValueError(f"unknown network {name!r}: choose one of {', '.join(REGISTRY)}"
-                         ) from None
+        raise ValueError(f"unknown network {name!r}: choose one of {', '.join(REGISTRY)}") from None
 
 
 @contextlib.contextmanager
@@ -188,19 +240,30 @@ def format_table(rows: list[dict]) -> str:
     for row in rows:
         published = row["published_total"]
         mark = "" if published is None or published == row["total_params"] else " (DIFFERS)"
-        lines.append((row["name"], "x".join(str(v) for v in row["input_shape"]),
-                      f"{row['total_params']:,}", f"{row['trainable_params']:,}",
-                      f"{row['non_trainable_params']:,}",
-                      "-" if published is None else f"{published:,}{mark}", row["source"]))
+        lines.append(
+            (
+                row["name"],
+                "x".join(str(v) for v in row["input_shape"]),
+                f"{row['total_params']:,}",
+                f"{row['trainable_params']:,}",
+                f"{row['non_trainable_params']:,}",
+                "-" if published is None else f"{published:,}{mark}",
+                row["source"],
+            )
+        )
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *lines)]
     right = {2, 3, 4, 5}
 
     def render(cells) -> str:
-        return "  ".join(cell.rjust(width) if index in right else cell.ljust(width)
-                         for index, (cell, width) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(
+            cell.rjust(width) if index in right else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths))
+        ).rstrip()
 
-    return "\n".join([render(headers), render(["-" * width for width in widths])]
-                     + [render(line) for line in lines])
+    return "\n".join(
+        [render(headers), render(["-" * width for width in widths])]
+        + [render(line) for line in lines]
+    )
 
 
 def explain_model(name: str) -> str:
@@ -216,6 +279,7 @@ def explain_model(name: str) -> str:
     lines = [f"source: {chosen.source}", params.explain(network)]
     if chosen.published_total is not None:
         verdict = "matches" if chosen.published_total == keras_total else "DIFFERS from"
-        lines.append(f"Published total {chosen.published_total:,}: {verdict} Keras' count "
-                     f"{keras_total:,}.")
+        lines.append(
+            f"Published total {chosen.published_total:,}: {verdict} Keras' count {keras_total:,}."
+        )
     return "\n".join(lines)

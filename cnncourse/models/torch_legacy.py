@@ -30,9 +30,15 @@ PROTOCOL_VERSION = 1001
 
 # torch storage type name -> numpy dtype of one element (little-endian).
 STORAGE_DTYPES: dict[str, str] = {
-    "DoubleStorage": "<f8", "FloatStorage": "<f4", "HalfStorage": "<f2",
-    "LongStorage": "<i8", "IntStorage": "<i4",
-    "ShortStorage": "<i2", "CharStorage": "i1", "ByteStorage": "u1", "BoolStorage": "?",
+    "DoubleStorage": "<f8",
+    "FloatStorage": "<f4",
+    "HalfStorage": "<f2",
+    "LongStorage": "<i8",
+    "IntStorage": "<i4",
+    "ShortStorage": "<i2",
+    "CharStorage": "i1",
+    "ByteStorage": "u1",
+    "BoolStorage": "?",
 }
 
 
@@ -74,17 +80,23 @@ class _TensorRef:
         if any(n == 0 for n in self.shape):
             return np.zeros(self.shape, dtype=self.storage.type.dtype)
         if data is None or needed > data.size or self.offset < 0 or min(self.stride, default=0) < 0:
-            raise ValueError(f"{source}: a tensor of shape {self.shape} lies outside its "
-                             f"storage {self.storage.key!r}")
+            raise ValueError(
+                f"{source}: a tensor of shape {self.shape} lies outside its "
+                f"storage {self.storage.key!r}"
+            )
         itemsize = data.itemsize
         view = np.lib.stride_tricks.as_strided(
-            data[self.offset:], shape=self.shape,
-            strides=tuple(s * itemsize for s in self.stride), writeable=False)
+            data[self.offset :],
+            shape=self.shape,
+            strides=tuple(s * itemsize for s in self.stride),
+            writeable=False,
+        )
         return np.array(view, copy=True)
 
 
-def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False,
-                       backward_hooks=None, metadata=None):
+def _rebuild_tensor_v2(
+    storage, storage_offset, size, stride, requires_grad=False, backward_hooks=None, metadata=None
+):
     if not isinstance(storage, _Storage):
         raise pickle.UnpicklingError("_rebuild_tensor_v2 called on something not a storage")
     return _TensorRef(storage, storage_offset, size, stride)
@@ -111,11 +123,16 @@ class _RestrictedUnpickler(pickle.Unpickler):
             raise UnsafePickleError(
                 f"{self._source}: refused to load the global {module}.{name} (only "
                 "collections.OrderedDict, torch._utils._rebuild_tensor_v2 and torch storage "
-                "types are allowed in a state dict); nothing in the file was run") from None
+                "types are allowed in a state dict); nothing in the file was run"
+            ) from None
 
     def persistent_load(self, pid):
-        if not (isinstance(pid, tuple) and len(pid) == 6 and pid[0] == "storage"
-                and isinstance(pid[1], _StorageType)):
+        if not (
+            isinstance(pid, tuple)
+            and len(pid) == 6
+            and pid[0] == "storage"
+            and isinstance(pid[1], _StorageType)
+        ):
             raise pickle.UnpicklingError(f"{self._source}: unsupported persistent id {pid!r}")
         _, storage_type, key, _location, size, view = pid
         if view is not None:
@@ -130,10 +147,20 @@ def _load(stream, source, storages, what):
         return _RestrictedUnpickler(stream, source, storages).load()
     except UnsafePickleError:
         raise
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError, IndexError,
-            AttributeError, struct.error) as error:
-        raise ValueError(f"{source}: not a legacy torch.save file, or damaged: cannot read "
-                         f"the {what} ({type(error).__name__}: {error})") from None
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        struct.error,
+    ) as error:
+        raise ValueError(
+            f"{source}: not a legacy torch.save file, or damaged: cannot read "
+            f"the {what} ({type(error).__name__}: {error})"
+        ) from None
 
 
 def read_state_dict(path) -> dict[str, np.ndarray]:
@@ -172,9 +199,11 @@ def read_state_dict(path) -> dict[str, np.ndarray]:
         nbytes = count * storage.type.dtype.itemsize
         raw = stream.read(nbytes) if count >= 0 else b""
         if count != storage.size or len(raw) != nbytes:
-            raise ValueError(f"{source}: truncated or inconsistent data for storage {key!r} "
-                             f"({len(raw)} of {storage.size * storage.type.dtype.itemsize} "
-                             "bytes)")
+            raise ValueError(
+                f"{source}: truncated or inconsistent data for storage {key!r} "
+                f"({len(raw)} of {storage.size * storage.type.dtype.itemsize} "
+                "bytes)"
+            )
         storage.data = np.frombuffer(raw, dtype=storage.type.dtype)
     if not isinstance(state, dict):
         raise ValueError(f"{source}: holds a {type(state).__name__}, not a state dict")

@@ -26,8 +26,10 @@ FALLBACKS = (LITE, "offline", None)
 ARCHITECTURES: dict[str, tuple[str, int, str]] = {
     "vgg16": ("VGG16", 224, "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"),
     "vgg19": ("VGG19", 224, "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"),
-    **{f"efficientnetb{index}": (f"EfficientNetB{index}", size, f"efficientnetb{index}_notop.h5")
-       for index, size in enumerate((224, 240, 260, 300, 380, 456, 528, 600))},
+    **{
+        f"efficientnetb{index}": (f"EfficientNetB{index}", size, f"efficientnetb{index}_notop.h5")
+        for index, size in enumerate((224, 240, 260, 300, 380, 456, 528, 600))
+    },
     LITE: ("efficientnet_lite0", 224, WEIGHTS_FILE),  # in its package, not in Keras' cache
 }
 
@@ -59,8 +61,7 @@ def architecture_names() -> list[str]:
 def _architecture(name: str) -> tuple[str, int, str]:
     key = str(name).lower()
     if key not in ARCHITECTURES:
-        raise ValueError(f"unknown architecture {name!r}: choose one of "
-                         f"{', '.join(ARCHITECTURES)}")
+        raise ValueError(f"unknown architecture {name!r}: choose one of {', '.join(ARCHITECTURES)}")
     return ARCHITECTURES[key]
 
 
@@ -104,8 +105,11 @@ def _construct(architecture: str, input_shape, weights):
     if architecture == LITE:
         from cnncourse.models.efficientnet_lite import efficientnet_lite0
 
-        return efficientnet_lite0(include_top=False, input_shape=tuple(input_shape),
-                                  weights=None if weights is None else "imagenet")
+        return efficientnet_lite0(
+            include_top=False,
+            input_shape=tuple(input_shape),
+            weights=None if weights is None else "imagenet",
+        )
 
     constructor = getattr(keras.applications, _architecture(architecture)[0])
     return constructor(include_top=False, weights=weights, input_shape=tuple(input_shape))
@@ -116,31 +120,58 @@ def _lite(architecture: str, input_shape, message: str, fell_back: bool) -> Load
     ``{package}`` in ``message`` becomes the weights' package."""
     from cnncourse.models.efficientnet_lite import WEIGHTS_PACKAGE
 
-    return LoadedBase(_construct(LITE, input_shape, "imagenet"), architecture, LITE, "imagenet",
-                      message.replace("{package}", WEIGHTS_PACKAGE), fell_back)
+    return LoadedBase(
+        _construct(LITE, input_shape, "imagenet"),
+        architecture,
+        LITE,
+        "imagenet",
+        message.replace("{package}", WEIGHTS_PACKAGE),
+        fell_back,
+    )
 
 
 def _fallback(architecture, input_shape, fallback, reason) -> LoadedBase:
     if fallback == LITE:
-        return _lite(architecture, input_shape, f"{architecture}: {reason}; using "
-                     "EfficientNet-Lite0 with ImageNet weights instead (from the installed "
-                     "package {package})", fell_back=True)
+        return _lite(
+            architecture,
+            input_shape,
+            f"{architecture}: {reason}; using "
+            "EfficientNet-Lite0 with ImageNet weights instead (from the installed "
+            "package {package})",
+            fell_back=True,
+        )
     if fallback == "offline":
         from cnncourse.models.pretrained import describe_pretraining, offline_base
 
         base = offline_base(input_shape=input_shape)
-        return LoadedBase(base, architecture, "offline_vgg", "offline",
-                          f"{architecture}: {reason}; using the course's offline-pretrained "
-                          f"small VGG base instead ({describe_pretraining()})", fell_back=True)
+        return LoadedBase(
+            base,
+            architecture,
+            "offline_vgg",
+            "offline",
+            f"{architecture}: {reason}; using the course's offline-pretrained "
+            f"small VGG base instead ({describe_pretraining()})",
+            fell_back=True,
+        )
     base = _construct(architecture, input_shape, None)
-    return LoadedBase(base, architecture, architecture, "random",
-                      f"{architecture}: {reason}; using random initial weights (weights=None)",
-                      fell_back=True)
+    return LoadedBase(
+        base,
+        architecture,
+        architecture,
+        "random",
+        f"{architecture}: {reason}; using random initial weights (weights=None)",
+        fell_back=True,
+    )
 
 
-def load_base(architecture: str = "vgg16", input_shape=None, weights="imagenet",
-              fallback: str | None = LITE, download: bool = False,
-              verbose: bool = False) -> LoadedBase:
+def load_base(
+    architecture: str = "vgg16",
+    input_shape=None,
+    weights="imagenet",
+    fallback: str | None = LITE,
+    download: bool = False,
+    verbose: bool = False,
+) -> LoadedBase:
     """Build a conv base (``include_top=False``) with the best weights available offline.
 
     ``weights``: ``"imagenet"`` (the file in the Keras cache), a path to a weight file,
@@ -157,14 +188,25 @@ def load_base(architecture: str = "vgg16", input_shape=None, weights="imagenet",
     architecture = architecture.lower()
     input_shape = tuple(input_shape or default_input_shape(architecture))
     if architecture == LITE and weights == "imagenet":
-        loaded = _lite(LITE, input_shape, f"{LITE}: ImageNet weights from the installed "
-                       "package {package}", fell_back=False)
+        loaded = _lite(
+            LITE,
+            input_shape,
+            f"{LITE}: ImageNet weights from the installed package {{package}}",
+            fell_back=False,
+        )
     elif weights is None:
-        loaded = LoadedBase(_construct(architecture, input_shape, None), architecture,
-                            architecture, "random", f"{architecture}: random initial weights")
+        loaded = LoadedBase(
+            _construct(architecture, input_shape, None),
+            architecture,
+            architecture,
+            "random",
+            f"{architecture}: random initial weights",
+        )
     elif architecture == LITE and weights != "offline":
-        raise ValueError(f"{LITE} takes weights='imagenet' (the installed package's), None or "
-                         f"'offline', not {weights!r}")
+        raise ValueError(
+            f"{LITE} takes weights='imagenet' (the installed package's), None or "
+            f"'offline', not {weights!r}"
+        )
     elif weights == "offline":
         loaded = _fallback(architecture, input_shape, "offline", "offline weights asked for")
         loaded.fell_back = False
@@ -188,20 +230,37 @@ def _load_imagenet(architecture, input_shape, weights, fallback, download) -> Lo
             base = _construct(architecture, input_shape, str(path))
         except Exception as error:  # noqa: BLE001 - a truncated or foreign file: say so
             first_line = (str(error).strip().splitlines() or [""])[0][:160]
-            return _fallback(architecture, input_shape, fallback,
-                             f"cannot read {path} ({type(error).__name__}: {first_line})")
+            return _fallback(
+                architecture,
+                input_shape,
+                fallback,
+                f"cannot read {path} ({type(error).__name__}: {first_line})",
+            )
         kind = "imagenet" if weights == "imagenet" else str(path)
-        return LoadedBase(base, architecture, architecture, kind,
-                          f"{architecture}: ImageNet weights loaded from {path}")
+        return LoadedBase(
+            base,
+            architecture,
+            architecture,
+            kind,
+            f"{architecture}: ImageNet weights loaded from {path}",
+        )
     if download and weights == "imagenet":
         try:
             base = _construct(architecture, input_shape, "imagenet")
         except Exception as error:  # noqa: BLE001 - no network: fall back quietly
-            return _fallback(architecture, input_shape, fallback,
-                             f"{missing} and the download failed ({type(error).__name__})")
-        return LoadedBase(base, architecture, architecture, "imagenet",
-                          f"{architecture}: ImageNet weights downloaded into "
-                          f"{keras_cache_dirs()[0]}")
+            return _fallback(
+                architecture,
+                input_shape,
+                fallback,
+                f"{missing} and the download failed ({type(error).__name__})",
+            )
+        return LoadedBase(
+            base,
+            architecture,
+            architecture,
+            "imagenet",
+            f"{architecture}: ImageNet weights downloaded into {keras_cache_dirs()[0]}",
+        )
     reason = missing + ("" if weights != "imagenet" else " (download=False)")
     return _fallback(architecture, input_shape, fallback, reason)
 
@@ -220,8 +279,10 @@ def find_base(model, base: str | None = None):
         for layer in nested:
             if layer.name == base:
                 return layer
-        raise ValueError(f"model {model.name!r} has no nested model called {base!r} "
-                         f"(nested: {', '.join(layer.name for layer in nested) or 'none'})")
+        raise ValueError(
+            f"model {model.name!r} has no nested model called {base!r} "
+            f"(nested: {', '.join(layer.name for layer in nested) or 'none'})"
+        )
     if not nested:
         return model
     return max(nested, key=lambda layer: len(layer.weights))
@@ -236,8 +297,9 @@ def set_base_trainable(base, trainable_layers=0, keep_batchnorm_frozen: bool = T
     if trainable_layers in (None, "all"):
         trainable_layers = len(base.layers)
     if not isinstance(trainable_layers, int) or trainable_layers < 0:
-        raise ValueError(f"trainable_layers must be 0, a positive int or 'all', "
-                         f"got {trainable_layers!r}")
+        raise ValueError(
+            f"trainable_layers must be 0, a positive int or 'all', got {trainable_layers!r}"
+        )
     # Keras skips an assignment that does not change `trainable`, and only a change reaches
     # the sublayers: set False first so that True really unfreezes every layer.
     base.trainable = False
@@ -261,8 +323,9 @@ def unfreeze(model, last=None, base: str | None = None, keep_batchnorm_frozen: b
     Recompile afterwards with a small learning rate (the CS577 report uses 1e-6,
     `FINE_TUNE_LEARNING_RATE`): large updates would destroy the pretrained filters.
     """
-    set_base_trainable(find_base(model, base), "all" if last is None else last,
-                       keep_batchnorm_frozen)
+    set_base_trainable(
+        find_base(model, base), "all" if last is None else last, keep_batchnorm_frozen
+    )
     return model
 
 
@@ -279,8 +342,15 @@ FINE_TUNE_LEARNING_RATE = 1e-6
 # Heads
 
 
-def add_head(base, input_shape=None, head: str = "avg", hidden=None, dropout: float | None = None,
-             classes: int = 1, name: str | None = None):
+def add_head(
+    base,
+    input_shape=None,
+    head: str = "avg",
+    hidden=None,
+    dropout: float | None = None,
+    classes: int = 1,
+    name: str | None = None,
+):
     """Put a classifier on a conv base (called as one nested layer, ``training=False``).
 
     ``head``: ``"avg"`` (GlobalAveragePooling2D, works at any image size), ``"max"`` or
@@ -290,16 +360,21 @@ def add_head(base, input_shape=None, head: str = "avg", hidden=None, dropout: fl
     import keras
     from keras import layers
 
-    heads = {"avg": layers.GlobalAveragePooling2D, "max": layers.GlobalMaxPooling2D,
-             "flatten": layers.Flatten}
+    heads = {
+        "avg": layers.GlobalAveragePooling2D,
+        "max": layers.GlobalMaxPooling2D,
+        "flatten": layers.Flatten,
+    }
     if head not in heads:
         raise ValueError(f"head must be one of {', '.join(heads)}, got {head!r}")
     if classes < 1:
         raise ValueError(f"classes must be at least 1, got {classes}")
     shape = tuple(input_shape or base.input_shape[1:])
     if head == "flatten" and None in shape:
-        raise ValueError(f"a Flatten head needs a fixed input size, got {shape}: give "
-                         "input_shape or use head='avg'")
+        raise ValueError(
+            f"a Flatten head needs a fixed input size, got {shape}: give "
+            "input_shape or use head='avg'"
+        )
     hidden = [] if hidden is None else [hidden] if isinstance(hidden, int) else list(hidden)
     inputs = keras.Input(shape=shape, name="image")
     x = base(inputs, training=False)
@@ -313,10 +388,20 @@ def add_head(base, input_shape=None, head: str = "avg", hidden=None, dropout: fl
     return keras.Model(inputs, outputs, name=name or f"{base.name}_{head}_head")
 
 
-def transfer_model(architecture: str = "vgg19", input_shape=None, classes: int = 1,
-                   head: str = "avg", hidden=None, dropout: float | None = None,
-                   trainable_layers=0, weights="imagenet", fallback: str | None = LITE,
-                   download: bool = False, verbose: bool = True, name: str | None = None):
+def transfer_model(
+    architecture: str = "vgg19",
+    input_shape=None,
+    classes: int = 1,
+    head: str = "avg",
+    hidden=None,
+    dropout: float | None = None,
+    trainable_layers=0,
+    weights="imagenet",
+    fallback: str | None = LITE,
+    download: bool = False,
+    verbose: bool = True,
+    name: str | None = None,
+):
     """A pretrained base with a new head, as in the transfer-learning exercise (seed 003).
 
     The base is frozen (``trainable_layers=0``) or trainable in its last N layers; see
@@ -327,8 +412,15 @@ def transfer_model(architecture: str = "vgg19", input_shape=None, classes: int =
     """
     loaded = load_base(architecture, input_shape, weights, fallback, download, verbose)
     set_base_trainable(loaded.model, trainable_layers)
-    return add_head(loaded.model, input_shape, head=head, hidden=hidden, dropout=dropout,
-                    classes=classes, name=name or f"transfer_{architecture.lower()}")
+    return add_head(
+        loaded.model,
+        input_shape,
+        head=head,
+        hidden=hidden,
+        dropout=dropout,
+        classes=classes,
+        name=name or f"transfer_{architecture.lower()}",
+    )
 
 
 def preprocess_input(built: str, images):

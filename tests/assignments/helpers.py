@@ -35,8 +35,11 @@ def solution_answers(assignment: str, notebook: str) -> dict[str, str]:
     answers = {}
     for cell in solution_notebook(assignment, notebook).cells:
         if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
-            lines = [line for line in cell.source.split("\n")
-                     if not any(marker in line for marker in _MARKERS)]
+            lines = [
+                line
+                for line in cell.source.split("\n")
+                if not any(marker in line for marker in _MARKERS)
+            ]
             answers[_grade_id(cell)] = "\n".join(lines)
     return answers
 
@@ -101,49 +104,68 @@ def grade_batch(base: Path, assignment: str, notebook: str, students: dict) -> G
         submit(submissions, student, assignment, notebook, content)
     workdir = base / "grading"
     start = time.monotonic()
-    result = grade_all(submissions, output=workdir, assignments=[assignment],
-                       source=REPO / "solutions")
+    result = grade_all(
+        submissions, output=workdir, assignments=[assignment], source=REPO / "solutions"
+    )
     assert sorted(result.graded_now) == sorted(f"{name}/{assignment}" for name in students)
     seconds = time.monotonic() - start
-    batch = GradedBatch(assignment, notebook, workdir,
-                        {row["student"]: row for row in read_grades(workdir)}, seconds)
+    batch = GradedBatch(
+        assignment,
+        notebook,
+        workdir,
+        {row["student"]: row for row in read_grades(workdir)},
+        seconds,
+    )
     with Gradebook(f"sqlite:///{workdir / 'gradebook.db'}") as gradebook:
         for student in students:
             submission = gradebook.find_submission_notebook(notebook, assignment, student)
-            batch.scores[student] = {grade.name: (grade.score, grade.max_score)
-                                     for grade in submission.grades}
+            batch.scores[student] = {
+                grade.name: (grade.score, grade.max_score) for grade in submission.grades
+            }
     for student in students:
         # The trusted checker's messages (phase 2), as the journal recorded them.
         journal = workdir / "outcomes" / f"{student}--{assignment}.json"
         details = json.loads(journal.read_text())["details"].get(notebook, {})
         batch.messages[student] = {grade_id: list(lines) for grade_id, lines in details.items()}
-        batch.details[student] = {grade_id: "\n".join(lines)
-                                  for grade_id, lines in details.items() if lines}
+        batch.details[student] = {
+            grade_id: "\n".join(lines) for grade_id, lines in details.items() if lines
+        }
     return batch
 
 
 def auto_points(batch: GradedBatch, student: str) -> dict[str, float]:
     """The autograded cells' points of one student (manual cells left out)."""
-    return {name: score for name, (score, _) in batch.scores[student].items()
-            if name.endswith("_test")}
+    return {
+        name: score for name, (score, _) in batch.scores[student].items() if name.endswith("_test")
+    }
 
 
 def max_points(batch: GradedBatch, student: str) -> dict[str, float]:
-    return {name: maximum for name, (_, maximum) in batch.scores[student].items()
-            if name.endswith("_test")}
+    return {
+        name: maximum
+        for name, (_, maximum) in batch.scores[student].items()
+        if name.endswith("_test")
+    }
 
 
-def grade_students(base: Path, assignment: str, notebook: str,
-                   mistaken: dict[str, dict[str, list[tuple[str, str]]]]) -> GradedBatch:
+def grade_students(
+    base: Path,
+    assignment: str,
+    notebook: str,
+    mistaken: dict[str, dict[str, list[tuple[str, str]]]],
+) -> GradedBatch:
     """Grade, in one batch, the solution's answers typed into the exercise ("solution"), the
     untouched exercise ("untouched") and one student per entry of ``mistaken`` (name ->
     changes to the solution's answers, as for `mutated`)."""
     answers = solution_answers(assignment, notebook)
-    students = {"solution": answered(exercise_notebook(assignment, notebook), answers),
-                "untouched": exercise_notebook(assignment, notebook)}
+    students = {
+        "solution": answered(exercise_notebook(assignment, notebook), answers),
+        "untouched": exercise_notebook(assignment, notebook),
+    }
     for student, changes in mistaken.items():
-        students[student] = answered(exercise_notebook(assignment, notebook),
-                                     mutated(answers, changes))
+        students[student] = answered(
+            exercise_notebook(assignment, notebook), mutated(answers, changes)
+        )
     graded = grade_batch(base, assignment, notebook, students)
     print(f"{assignment}: {len(students)} submissions graded in {graded.seconds:.0f} s")
     return graded

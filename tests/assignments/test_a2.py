@@ -24,8 +24,12 @@ MISTAKES = {
     "q1_2_answer": [("ratios=(0.7, 0.15, 0.15)", "ratios=(0.8, 0.1, 0.1)")],
     # 1.3: the old generator's rescale=1/255 kept in the datasets, as well as the model's
     # Rescaling(1/255) (the book's teaching): the first conv then reads [0, 1/255].
-    "q1_3_answer": [("    return dataset  #",
-                     "    return dataset.map(lambda images, labels: (images / 255.0, labels))  #")],
+    "q1_3_answer": [
+        (
+            "    return dataset  #",
+            "    return dataset.map(lambda images, labels: (images / 255.0, labels))  #",
+        )
+    ],
     # 2.1: the blocks without their batch normalisation.
     "q2_1_answer": [("        x = layers.BatchNormalization(momentum=BN_MOMENTUM)(x)\n", "")],
     # 4.1: the base left trainable: "frozen" training fine-tunes all of VGG16.
@@ -37,9 +41,19 @@ MISTAKES = {
 }
 
 #: Points of every test cell (31 autograded; 4 more for the two written answers).
-MAX_POINTS = {"q1_1_test": 3, "q1_2_test": 4, "q1_3_test": 2, "q2_1_test": 3, "q2_2_test": 3,
-              "q2_3_test": 3, "q3_1_test": 2, "q3_2_test": 2, "q4_1_test": 3, "q4_2_test": 3,
-              "q4_3_test": 3}
+MAX_POINTS = {
+    "q1_1_test": 3,
+    "q1_2_test": 4,
+    "q1_3_test": 2,
+    "q2_1_test": 3,
+    "q2_2_test": 3,
+    "q2_3_test": 3,
+    "q3_1_test": 2,
+    "q3_2_test": 2,
+    "q4_1_test": 3,
+    "q4_2_test": 3,
+    "q4_3_test": 3,
+}
 
 #: What each test cell keeps with MISTAKES: every other cell keeps all of its points.
 #: 1.1 loses removed_files (1) and the kept counts (1), keeps the files-on-disk check;
@@ -50,15 +64,24 @@ MAX_POINTS = {"q1_1_test": 3, "q1_2_test": 4, "q1_3_test": 2, "q2_1_test": 3, "q
 #: The one mistake that reaches a second question, on purpose: without batch normalisation
 #: the network does not fit the training set in the tiny budget (final training accuracy
 #: 0.6 where the reference reaches 0.82), which 2.3's training check exists to catch (0.5).
-MISTAKE_POINTS = dict(MAX_POINTS, q1_1_test=1, q1_2_test=3, q1_3_test=1.5, q2_1_test=0.5,
-                      q2_3_test=2.5,
-                      q4_1_test=2, q4_2_test=2, q4_3_test=1.5)
+MISTAKE_POINTS = dict(
+    MAX_POINTS,
+    q1_1_test=1,
+    q1_2_test=3,
+    q1_3_test=1.5,
+    q2_1_test=0.5,
+    q2_3_test=2.5,
+    q4_1_test=2,
+    q4_2_test=2,
+    q4_3_test=1.5,
+)
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    return grade_students(tmp_path_factory.mktemp("a2"), ASSIGNMENT, NOTEBOOK,
-                          {"mistakes": MISTAKES})
+    return grade_students(
+        tmp_path_factory.mktemp("a2"), ASSIGNMENT, NOTEBOOK, {"mistakes": MISTAKES}
+    )
 
 
 @pytest.mark.slow
@@ -66,8 +89,12 @@ def test_the_solution_gets_every_autograded_point(batch):
     assert max_points(batch, "solution") == MAX_POINTS
     assert auto_points(batch, "solution") == MAX_POINTS
     row = batch.rows["solution"]
-    assert (row["score"], row["max_score"], row["status"], row["reason"]) == \
-        ("31", "35", "graded", "")
+    assert (row["score"], row["max_score"], row["status"], row["reason"]) == (
+        "31",
+        "35",
+        "graded",
+        "",
+    )
 
 
 @pytest.mark.slow
@@ -80,7 +107,8 @@ def test_the_untouched_exercise_scores_zero_without_stopping_the_batch(batch):
     assert row["reason"].startswith(
         "unanswered: q1_1_answer, q1_2_answer, q1_3_answer, q2_1_answer, q2_2_answer, "
         "q2_3_answer, q3_1_answer, q3_2_answer, q4_1_answer, q4_2_answer, q4_2_discussion, "
-        "q4_3_answer, q4_3_discussion")
+        "q4_3_answer, q4_3_discussion"
+    )
 
 
 @pytest.mark.slow
@@ -92,8 +120,10 @@ def test_each_mistake_costs_exactly_its_points(batch):
 @pytest.mark.slow
 def test_a_cleaning_by_extension_only_names_the_files_it_left(batch):
     messages = batch.failed("mistakes", "q1_1_test")
-    assert "removed_files: expected 6 items, yours has 4 items missing (Cat/44.jpg, " \
+    assert (
+        "removed_files: expected 6 items, yours has 4 items missing (Cat/44.jpg, "
         "Cat/45.jpg, Dog/44.jpg, Dog/45.jpg)" in messages
+    )
     assert "images kept in Cat: 46 is not right" in messages
     assert "kept_files" not in messages  # what it kept is what is on disk
 
@@ -101,15 +131,17 @@ def test_a_cleaning_by_extension_only_names_the_files_it_left(batch):
 @pytest.mark.slow
 def test_a_wrong_split_is_caught_by_its_sizes_only(batch):
     messages = batch.failed("mistakes", "q1_2_test").splitlines()
-    assert messages == ["train images: 64 is not right", "val images: 8 is not right",
-                        "test images: 8 is not right"]
+    assert messages == [
+        "train images: 64 is not right",
+        "val images: 8 is not right",
+        "test images: 8 is not right",
+    ]
 
 
 @pytest.mark.slow
 def test_the_missing_batch_normalisation_is_named(batch):
     messages = batch.failed("mistakes", "q2_1_test")
-    assert "layer 5 BatchNormalization is missing (it comes after layer 4 MaxPooling2D)" \
-        in messages
+    assert "layer 5 BatchNormalization is missing (it comes after layer 4 MaxPooling2D)" in messages
     assert "total parameters of your model: 282,561 is not right (expected 282,945)" in messages
     # ... and the network that results does not learn in the tiny budget (2.3's check).
     training = batch.failed("mistakes", "q2_3_test")
@@ -122,29 +154,39 @@ def test_an_unfrozen_base_and_a_large_fine_tuning_rate_are_explained(batch):
     # Offline (always in the grader's sandbox) the base is EfficientNet-Lite0: batch
     # normalisation's moving statistics (42,016 of its parameters) never train.
     assert batch.failed("mistakes", "q4_1_test") == (
-        "the pretrained base must be frozen: 3,371,008 of its 3,413,024 parameters are trainable")
+        "the pretrained base must be frozen: 3,371,008 of its 3,413,024 parameters are trainable"
+    )
     assert batch.failed("mistakes", "q4_2_test") == (
         "the learning rate of your Adam optimizer: 0.001 is not right: that is Adam's default "
         "rate, the one the report's frozen model trained with: steps that large destroy the "
-        "pretrained filters in the first updates (expected 1e-06)")
+        "pretrained filters in the first updates (expected 1e-06)"
+    )
 
 
 @pytest.mark.slow
 def test_a_rotation_factor_in_the_wrong_unit_is_explained(batch):
     assert batch.failed("mistakes", "q4_3_test") == (
         "augmentation: rotation_range=40: your RandomRotation turns by up to 144 degrees "
-        "(factor 0.4); its factor is a fraction of a full turn: 40 degrees is 40 / 360 = 0.111")
+        "(factor 0.4); its factor is a fraction of a full turn: 40 degrees is 40 / 360 = 0.111"
+    )
 
 
 @pytest.mark.slow
 def test_pixels_divided_in_the_datasets_and_in_the_model_are_named(batch):
     assert batch.failed("mistakes", "q1_3_test") == (
         "the pixel values of a train_ds batch go up to 1.000: keep the raw values (0 to 255) in "
-        "the datasets, the model's Rescaling(1/255) layer (question 2.1) scales them")
-    scaling = [line for line in batch.failed("mistakes", "q2_1_test").splitlines()
-               if "first Conv2D" in line]
+        "the datasets, the model's Rescaling(1/255) layer (question 2.1) scales them"
+    )
+    scaling = [
+        line
+        for line in batch.failed("mistakes", "q2_1_test").splitlines()
+        if "first Conv2D" in line
+    ]
     assert len(scaling) == 1 and scaling[0].startswith(
-        "the first Conv2D of build_basic_cnn() reads values from 0 to 0.00"), scaling
-    assert scaling[0].endswith("for a batch of train_ds: it should read pixels scaled to [0, 1] "
-                               "(raw pixels from 0 to 255 in the datasets, Rescaling(1/255) "
-                               "first in the model)")
+        "the first Conv2D of build_basic_cnn() reads values from 0 to 0.00"
+    ), scaling
+    assert scaling[0].endswith(
+        "for a batch of train_ds: it should read pixels scaled to [0, 1] "
+        "(raw pixels from 0 to 255 in the datasets, Rescaling(1/255) "
+        "first in the model)"
+    )

@@ -48,14 +48,16 @@ def test_chapter_loads_with_figures_and_math(browser, server, chapter):
     browser.get_log("performance")  # drop earlier pages' requests
     browser.get(f"{server}/{chapter}.html")
     title = browser.execute_script(
-        "const h = document.querySelector('main h1'); return h ? h.textContent : '';")
+        "const h = document.querySelector('main h1'); return h ? h.textContent : '';"
+    )
     assert title.strip(), f"{chapter}: no title"
 
     expected = _expected_images(chapter)
     assert expected >= 1, f"{chapter}: the chapter draws no figure"
     images = browser.execute_script(
         "return Array.from(document.querySelectorAll('.cell_output img, figure img'))"
-        ".map(i => [i.complete, i.naturalWidth]);")
+        ".map(i => [i.complete, i.naturalWidth]);"
+    )
     loaded = [image for image in images if image[0] and image[1] > 0]
     assert len(loaded) >= expected, f"{chapter}: {len(loaded)} of {expected} figures displayed"
 
@@ -70,9 +72,11 @@ def test_chapter_loads_with_figures_and_math(browser, server, chapter):
     assert errors == 0, f"{chapter}: {errors} formulas failed to render"
 
     # chrome:// pages are the browser's own; anything fetched over the network must be ours.
-    outside = [url for url in requested_urls(browser)
-               if url.startswith(("http:", "https:", "ws:", "wss:", "//"))
-               and not url.startswith(server)]
+    outside = [
+        url
+        for url in requested_urls(browser)
+        if url.startswith(("http:", "https:", "ws:", "wss:", "//")) and not url.startswith(server)
+    ]
     assert outside == [], f"{chapter}: requests left the machine: {outside}"
 
 
@@ -88,6 +92,9 @@ def test_page_fits_the_column_and_shows_its_text(browser, server, page):
     wait_for_math(browser)
     executed = BUILD / "jupyter_execute" / f"{page}.ipynb"
     expected = angle_bracket_texts(json.loads(executed.read_text())) if executed.is_file() else ()
-    problems = ([f"image {src!r} did not load" for src in broken_images(browser)]
-                + overflowing(browser) + lost_markup(browser, sorted(expected)))
+    problems = (
+        [f"image {src!r} did not load" for src in broken_images(browser)]
+        + overflowing(browser)
+        + lost_markup(browser, sorted(expected))
+    )
     assert not problems, f"{page}:\n  " + "\n  ".join(problems)

@@ -53,9 +53,12 @@ def test_no_cdn_resource_in_pages(built_book):
 
 def test_unchanged_rebuild_uses_the_cache(built_book):
     # The session build filled the cache; a second build must execute nothing.
-    command = [sys.executable, "-c",
-               "from cnncourse.book import build_book; import sys; "
-               f"sys.exit(build_book(profile='tiny', output={str(BUILD)!r}, quiet=True))"]
+    command = [
+        sys.executable,
+        "-c",
+        "from cnncourse.book import build_book; import sys; "
+        f"sys.exit(build_book(profile='tiny', output={str(BUILD)!r}, quiet=True))",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "Executing notebook" not in result.stdout + result.stderr
@@ -75,10 +78,12 @@ def test_a_failing_cell_fails_the_build(tmp_path):
     book = tmp_path / "book_root"
     (book / "book").mkdir(parents=True)
     (book / "_config.yml").write_text((REPO / "_config.yml").read_text())
-    (book / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n"
-                                   "  - file: book/broken\n")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/intro\nchapters:\n  - file: book/broken\n"
+    )
     (book / "book" / "intro.md").write_text("# Intro\n")
-    (book / "book" / "broken.md").write_text(textwrap.dedent("""\
+    (book / "book" / "broken.md").write_text(
+        textwrap.dedent("""\
         ---
         kernelspec:
           display_name: Python 3
@@ -89,7 +94,8 @@ def test_a_failing_cell_fails_the_build(tmp_path):
         ```{code-cell} ipython3
         raise RuntimeError("planted failure")
         ```
-        """))
+        """)
+    )
     status = build_book(profile="tiny", output=book / "_build", quiet=True, root=book)
     assert status != 0
 

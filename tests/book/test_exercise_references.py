@@ -78,8 +78,10 @@ def questions_of(assignment: str) -> frozenset[str]:
 
 def exists(question: str, numbers: frozenset[str]) -> bool:
     """``question`` is a numbered question or numbers a group of them (4 for 4.1, 3.2 for 3.2a)."""
-    return any(number == question or re.match(re.escape(question) + r"[.a-z]", number)
-               for number in numbers)
+    return any(
+        number == question or re.match(re.escape(question) + r"[.a-z]", number)
+        for number in numbers
+    )
 
 
 def problems(item: str, questions=questions_of) -> list[str]:
@@ -95,11 +97,15 @@ def problems(item: str, questions=questions_of) -> list[str]:
             continue
         for question in QUESTION_NUMBER.findall(match.group(2)):
             if not exists(question, numbers):
-                found.append(f"{match.group(0)!r}: {assignment} has no question {question} "
-                             f"(it has {', '.join(sorted(numbers))})")
+                found.append(
+                    f"{match.group(0)!r}: {assignment} has no question {question} "
+                    f"(it has {', '.join(sorted(numbers))})"
+                )
     for assignment in sorted({f"a{n}" for n in ASSIGNMENT.findall(item)} - referenced):
-        found.append(f"names assignment {assignment} without a question "
-                     f"(write 'Assignment {assignment}, Q<k>')")
+        found.append(
+            f"names assignment {assignment} without a question "
+            f"(write 'Assignment {assignment}, Q<k>')"
+        )
     return found
 
 
@@ -132,8 +138,10 @@ def test_the_rule_on_examples():
 
 
 def test_exercise_items_are_read():
-    text = ("## Exercises\n\nIntro naming assignment a1.\n\n1. First item,\n   continued.\n"
-            "2. Second.\n\nAfter the list.\n\n## Next\n\n3. Not an exercise.\n")
+    text = (
+        "## Exercises\n\nIntro naming assignment a1.\n\n1. First item,\n   continued.\n"
+        "2. Second.\n\nAfter the list.\n\n## Next\n\n3. Not an exercise.\n"
+    )
     assert exercise_items(text) == ["1. First item, continued.", "2. Second."]
 
 
@@ -141,7 +149,7 @@ def test_exercise_items_are_read():
 def test_exercise_references_point_to_questions(chapter):
     items = exercise_items((REPO / f"{chapter}.md").read_text())
     assert items, f"{chapter}: no numbered items under '## Exercises'"
-    wrong = [f"  item {item.split('.')[0]}: {problem}"
-             for item in items for problem in problems(item)]
+    wrong = [
+        f"  item {item.split('.')[0]}: {problem}" for item in items for problem in problems(item)
+    ]
     assert not wrong, f"{chapter}:\n" + "\n".join(wrong)
-

@@ -11,14 +11,17 @@ from cnncourse.checks.alternatives import difference_position, free_paddings
 
 def reading(padding):
     """HW9 Q4's CNN head, shortened: the question names no pooling padding."""
-    return spec.Network(f"pooling padding {padding}", layers=(
-        spec.Input(shape=(32, 32, 3)),
-        spec.Conv2D(filters=4, kernel_size=3, padding="same", activation="relu"),
-        spec.MaxPooling2D(pool_size=2, strides=2, padding=padding),
-        spec.Flatten(),
-        spec.Dropout(rate=0.5),
-        spec.Dense(units=10, activation="softmax"),
-    ))
+    return spec.Network(
+        f"pooling padding {padding}",
+        layers=(
+            spec.Input(shape=(32, 32, 3)),
+            spec.Conv2D(filters=4, kernel_size=3, padding="same", activation="relu"),
+            spec.MaxPooling2D(pool_size=2, strides=2, padding=padding),
+            spec.Flatten(),
+            spec.Dropout(rate=0.5),
+            spec.Dense(units=10, activation="softmax"),
+        ),
+    )
 
 
 READINGS = [reading("same"), reading("valid")]
@@ -70,6 +73,7 @@ def test_no_candidates_is_an_error():
 
 def inception_like(x, one_padding="same", pool_padding="same", five=5):
     """Four branches whose 1x1 convolutions may use either padding."""
+
     def conv(tensor, size, padding="same"):
         return layers.Conv2D(4, size, padding=padding, activation="relu")(tensor)
 

@@ -12,8 +12,14 @@ from cnncourse.checks import augmentation_settings
 from cnncourse.checks.augmentation import read_layers
 
 
-def pipeline(rotation=40 / 360, shift=(0.2, 0.2), shear=0.2, zoom=(0.2, None),
-             fill="nearest", flip="horizontal"):
+def pipeline(
+    rotation=40 / 360,
+    shift=(0.2, 0.2),
+    shear=0.2,
+    zoom=(0.2, None),
+    fill="nearest",
+    flip="horizontal",
+):
     parts = []
     if rotation is not None:
         parts.append(layers.RandomRotation(rotation, fill_mode=fill))
@@ -31,8 +37,10 @@ def pipeline(rotation=40 / 360, shift=(0.2, 0.2), shear=0.2, zoom=(0.2, None),
 def test_the_course_pipeline_and_a_hand_written_one_pass():
     assert augmentation_settings(cs577_augmentation(), CS577_SETTINGS).passed
     result = augmentation_settings(pipeline(), CS577_SETTINGS, name="augmentation")
-    assert result.message == ("augmentation applies the generator settings (RandomRotation, "
-                              "RandomTranslation, RandomShear, RandomZoom, RandomFlip)")
+    assert result.message == (
+        "augmentation applies the generator settings (RandomRotation, "
+        "RandomTranslation, RandomShear, RandomZoom, RandomFlip)"
+    )
 
 
 def test_a_rotation_factor_in_the_wrong_unit_is_explained():
@@ -40,7 +48,8 @@ def test_a_rotation_factor_in_the_wrong_unit_is_explained():
     assert not result.passed
     assert result.message == (
         "augmentation: rotation_range=40: your RandomRotation turns by up to 144 degrees "
-        "(factor 0.4); its factor is a fraction of a full turn: 40 degrees is 40 / 360 = 0.111")
+        "(factor 0.4); its factor is a fraction of a full turn: 40 degrees is 40 / 360 = 0.111"
+    )
     radians = augmentation_settings(pipeline(rotation=0.698), CS577_SETTINGS).message
     assert "0.698 is 40 degrees in radians" in radians
     half_turn = augmentation_settings(pipeline(rotation=40 / 180), CS577_SETTINGS).message
@@ -51,10 +60,13 @@ def test_a_rotation_factor_in_the_wrong_unit_is_explained():
 def test_every_difference_is_listed():
     result = augmentation_settings(
         pipeline(shift=(0.1, 0.2), shear=None, zoom=(0.2, 0.3), fill="reflect", flip="vertical"),
-        CS577_SETTINGS)
+        CS577_SETTINGS,
+    )
     message = result.message
-    assert "height_shift_range=0.2: your RandomTranslation shifts by up to 0.1 of the height" \
+    assert (
+        "height_shift_range=0.2: your RandomTranslation shifts by up to 0.1 of the height"
         in message
+    )
     assert "shear_range=0.2: there is no RandomShear layer in your augmentation" in message
     assert "zoom_range=0.2: your RandomZoom zooms the width by up to 0.3" in message
     assert "horizontal_flip=True: no RandomFlip flips images horizontally" in message
@@ -62,14 +74,16 @@ def test_every_difference_is_listed():
 
 
 def test_layers_split_over_axes_and_nested_models_are_read():
-    split = keras.Sequential([
-        layers.RandomRotation(40 / 360, fill_mode="nearest"),
-        layers.RandomTranslation(0.0, 0.2, fill_mode="nearest"),
-        layers.RandomTranslation(0.2, 0.0, fill_mode="nearest"),
-        layers.RandomShear(x_factor=0.2, fill_mode="nearest"),
-        layers.RandomZoom(0.2, 0.2, fill_mode="nearest"),
-        layers.RandomFlip("horizontal"),
-    ])
+    split = keras.Sequential(
+        [
+            layers.RandomRotation(40 / 360, fill_mode="nearest"),
+            layers.RandomTranslation(0.0, 0.2, fill_mode="nearest"),
+            layers.RandomTranslation(0.2, 0.0, fill_mode="nearest"),
+            layers.RandomShear(x_factor=0.2, fill_mode="nearest"),
+            layers.RandomZoom(0.2, 0.2, fill_mode="nearest"),
+            layers.RandomFlip("horizontal"),
+        ]
+    )
     inputs = keras.Input((32, 32, 3))
     model = keras.Model(inputs, layers.Flatten()(split(inputs)))
     assert augmentation_settings(model, CS577_SETTINGS).passed
@@ -81,10 +95,12 @@ def test_layers_split_over_axes_and_nested_models_are_read():
 
 def test_not_a_pipeline():
     assert augmentation_settings("flip", CS577_SETTINGS).message.startswith(
-        "your augmentation: expected a Keras model or a list of preprocessing layers, got str")
+        "your augmentation: expected a Keras model or a list of preprocessing layers, got str"
+    )
     empty = keras.Sequential([layers.Rescaling(1 / 255)])
-    assert "has no Keras preprocessing layer" in augmentation_settings(
-        empty, CS577_SETTINGS).message
+    assert (
+        "has no Keras preprocessing layer" in augmentation_settings(empty, CS577_SETTINGS).message
+    )
     with pytest.raises(ValueError, match="unknown generator settings"):
         augmentation_settings(pipeline(), {"brightness_range": (0.5, 1.5)})
 
@@ -93,5 +109,6 @@ def test_a_setting_of_zero_needs_no_layer_and_an_unwanted_flip_is_named():
     settings = {"rotation_range": 0, "horizontal_flip": False}
     assert augmentation_settings(pipeline(rotation=None, flip=None), settings).passed
     result = augmentation_settings(pipeline(rotation=None), settings)
-    assert result.message.endswith("horizontal_flip=False: your RandomFlip also flips images "
-                                   "horizontally")
+    assert result.message.endswith(
+        "horizontal_flip=False: your RandomFlip also flips images horizontally"
+    )

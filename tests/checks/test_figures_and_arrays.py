@@ -17,8 +17,9 @@ def test_a_figure_with_lines_or_images():
     assert figure(axes, lines=2).passed
     assert figure(axes[1], images=1).passed
     result = figure(axes[1], lines=2)
-    assert result.message == ("your figure: expected at least 2 plotted lines, yours has 1 axes, "
-                              "0 lines and 1 image")
+    assert result.message == (
+        "your figure: expected at least 2 plotted lines, yours has 1 axes, 0 lines and 1 image"
+    )
 
 
 def test_an_empty_figure_or_no_figure_fails():
@@ -38,10 +39,13 @@ def test_array_ranges_and_shapes():
     assert "expected shape (None, 32, 32, 3)" in array(scaled, shape=(None, 32, 32, 3)).message
 
 
-@pytest.mark.parametrize("labels, passed", [
-    (np.eye(10)[[1, 2, 3]], True),
-    (np.array([[1], [2], [3]]), False),
-    (np.eye(10)[[1, 2, 3]] * 2, False),
-])
+@pytest.mark.parametrize(
+    "labels, passed",
+    [
+        (np.eye(10)[[1, 2, 3]], True),
+        (np.array([[1], [2], [3]]), False),
+        (np.eye(10)[[1, 2, 3]] * 2, False),
+    ],
+)
 def test_one_hot(labels, passed):
     assert one_hot(labels, 10).passed is passed

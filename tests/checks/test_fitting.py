@@ -25,8 +25,10 @@ def test_a_known_wrong_rate_is_explained_and_the_expected_one_shown(model):
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy")
     result = learning_rate(model, 1e-6, wrong={1e-3: "the rate of the frozen model"})
     assert not result.passed
-    assert result.message == ("the learning rate of your Adam optimizer: 0.001 is not right: "
-                              "the rate of the frozen model (expected 1e-06)")
+    assert result.message == (
+        "the learning rate of your Adam optimizer: 0.001 is not right: "
+        "the rate of the frozen model (expected 1e-06)"
+    )
 
 
 def test_an_uncompiled_model_or_a_schedule_says_so(model):
@@ -43,7 +45,8 @@ def test_an_uncompiled_model_or_a_schedule_says_so(model):
 def test_at_least_with_a_threshold_per_profile():
     thresholds = {"tiny": 0.25, "small": 0.55, "full": 0.65}
     assert at_least(0.5, thresholds, name="test accuracy", profile="tiny").message == (
-        "test accuracy 0.500 reaches 0.250 in the tiny profile")
+        "test accuracy 0.500 reaches 0.250 in the tiny profile"
+    )
     result = at_least(np.float32(0.5), thresholds, name="test accuracy", profile="small")
     assert not result.passed
     assert result.message == "test accuracy 0.500 is below the 0.550 expected in the small profile"

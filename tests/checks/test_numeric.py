@@ -9,8 +9,10 @@ from cnncourse.checks import choice, number, numbers
 COUNTS = [0, 448, 12_832, 0, 36_992, 615_045]
 WRONG = {
     3: {4_640: "that is the count of a 3x3 kernel: 3x3x16x32+32"},
-    6: {309_765: "wrong pooled size: the 3x3 pool with stride 2 and 'valid' padding gives "
-                 "31x31, not 22x22"},
+    6: {
+        309_765: "wrong pooled size: the 3x3 pool with stride 2 and 'valid' padding gives "
+        "31x31, not 22x22"
+    },
 }
 
 
@@ -26,8 +28,9 @@ def test_right_answer_within_tolerance():
 def test_known_wrong_value_is_explained():
     result = number(4_640, 12_832, name="layer 3", wrong=WRONG[3])
     assert not result.passed
-    assert result.message == ("layer 3: 4,640 is not right: that is the count of a 3x3 "
-                              "kernel: 3x3x16x32+32")
+    assert result.message == (
+        "layer 3: 4,640 is not right: that is the count of a 3x3 kernel: 3x3x16x32+32"
+    )
 
 
 def test_unknown_wrong_value_gets_the_hint_and_no_answer_unless_revealed():
@@ -47,8 +50,9 @@ def test_per_layer_list_scores_each_layer_and_explains_the_seed_mistakes():
     student = [0, 448, 4_640, 0, 36_992, 309_765]  # the HW9 student's answers
     results = numbers(student, COUNTS, wrong=WRONG)
     assert [r.passed for r in results] == [True, True, False, True, True, False]
-    assert results[2].message.startswith("layer 3: 4,640 is not right: that is the count of a "
-                                         "3x3 kernel")
+    assert results[2].message.startswith(
+        "layer 3: 4,640 is not right: that is the count of a 3x3 kernel"
+    )
     assert results[5].message.startswith("layer 6: 309,765 is not right: wrong pooled size")
     assert all(r.passed for r in numbers(COUNTS, COUNTS))
 
@@ -71,6 +75,7 @@ def test_a_list_of_the_wrong_length_fails_every_entry_with_the_reason():
 def test_choice():
     assert choice(" Dense ", "dense", name="3.2a").passed
     assert choice(6, {6, "the dense layer"}).passed
-    wrong = choice("conv 3", "dense", wrong={"conv 3": "it has the most filters, not the most "
-                                                        "parameters"})
+    wrong = choice(
+        "conv 3", "dense", wrong={"conv 3": "it has the most filters, not the most parameters"}
+    )
     assert wrong.message.endswith("it has the most filters, not the most parameters")

@@ -13,9 +13,19 @@ from cnncourse.checks import SCORE_MIME_TYPE, Question, Result, Score
 def graded_cell(value, points: float, stdout: str = "") -> float:
     """The grade nbgrader gives a test cell whose last expression displayed ``value``."""
     data, _ = DisplayFormatter().format(value)
-    cell = new_code_cell("question.score()", metadata={
-        "nbgrader": {"grade": True, "solution": False, "grade_id": "q", "points": points,
-                     "locked": True, "schema_version": 3}})
+    cell = new_code_cell(
+        "question.score()",
+        metadata={
+            "nbgrader": {
+                "grade": True,
+                "solution": False,
+                "grade_id": "q",
+                "points": points,
+                "locked": True,
+                "schema_version": 3,
+            }
+        },
+    )
     if stdout:
         cell.outputs.append(new_output("stream", name="stdout", text=stdout))
     cell.outputs.append(new_output("execute_result", data=data, execution_count=1))

@@ -11,8 +11,11 @@ def class_and_name(path):
     return "/".join(Path(path).parts[-2:])
 
 
-BAD = ["/data/PetImages/Cat/666.jpg", "/data/PetImages/Cat/Thumbs.db",
-       "/data/PetImages/Dog/11702.jpg"]
+BAD = [
+    "/data/PetImages/Cat/666.jpg",
+    "/data/PetImages/Cat/Thumbs.db",
+    "/data/PetImages/Dog/11702.jpg",
+]
 
 
 def test_same_files_given_as_other_paths_pass_through_the_key():
@@ -29,13 +32,16 @@ def test_missing_extra_and_repeated_items_are_named_and_counted():
     assert result.message == (
         "removed_files: expected 3 items, yours has 2 items missing (Cat/Thumbs.db, "
         "Dog/11702.jpg); 1 item that should not be there (Dog/3.jpg); 1 item listed twice "
-        "(Cat/666.jpg)")
+        "(Cat/666.jpg)"
+    )
 
 
 def test_long_lists_are_cut_and_a_hint_is_added():
     result = same_items([], [f"Cat/{i}.jpg" for i in range(10)], show=2, hint="delete them")
-    assert result.message == ("your answer: expected 10 items, yours has 10 items missing "
-                              "(Cat/0.jpg, Cat/1.jpg and 8 more) (delete them)")
+    assert result.message == (
+        "your answer: expected 10 items, yours has 10 items missing "
+        "(Cat/0.jpg, Cat/1.jpg and 8 more) (delete them)"
+    )
 
 
 @pytest.mark.parametrize("answer", [None, "Cat/666.jpg", {"Cat": ["666.jpg"]}, 3])
@@ -57,15 +63,18 @@ def test_disjoint_parts_and_the_first_overlap():
     assert result.message == "train, val and test do not overlap (train 2, val 1, test 1)"
     parts["test"] = ["Dog/2.jpg", "Cat/1.jpg"]
     result = disjoint(parts, name="train, val and test")
-    assert result.message == ("train, val and test: train and test share 1 item (Cat/1.jpg): "
-                              "an image may be in one part only")
+    assert result.message == (
+        "train, val and test: train and test share 1 item (Cat/1.jpg): "
+        "an image may be in one part only"
+    )
     assert not disjoint(["Cat/1.jpg"]).passed
     assert not disjoint({"train": None}).passed
 
 
 def test_balanced_classes():
     assert balanced({"Cat": 28, "Dog": 28}, name="the classes of train").message == (
-        "the classes of train are balanced (Cat 28, Dog 28)")
+        "the classes of train are balanced (Cat 28, Dog 28)"
+    )
     result = balanced({"Cat": 30, "Dog": 26}, name="the classes of train")
     assert not result.passed
     assert result.message.startswith("the classes of train are not balanced (Cat 30, Dog 26)")
@@ -77,10 +86,13 @@ def test_best_choice_accepts_any_tied_best_and_names_the_best_otherwise():
     scores = {(1e-4, (32, 32, 32)): 0.5, (1e-3, (64, 64, 64)): 0.5, (1e-3, (32, 32, 32)): 0.25}
     assert best_choice((1e-4, (32, 32, 32)), scores).passed
     assert best_choice((1e-3, (64, 64, 64)), scores).passed
-    result = best_choice((1e-3, (32, 32, 32)), scores, name="best_params",
-                         score_name="val_accuracy")
-    assert result.message == ("best_params: (0.001, (32, 32, 32)) has val_accuracy 0.25, but "
-                              "(0.0001, (32, 32, 32)) has the highest (0.5)")
+    result = best_choice(
+        (1e-3, (32, 32, 32)), scores, name="best_params", score_name="val_accuracy"
+    )
+    assert result.message == (
+        "best_params: (0.001, (32, 32, 32)) has val_accuracy 0.25, but "
+        "(0.0001, (32, 32, 32)) has the highest (0.5)"
+    )
     assert "is none of the candidates" in best_choice((0.1, (8,)), scores).message
     assert best_choice("b", {"a": 2.0, "b": 1.0}, largest=False).passed
 
@@ -89,8 +101,10 @@ def test_best_choice_with_a_key_reading_dicts():
     def as_point(row):
         return (float(row["learning_rate"]), tuple(row["filters"]))
 
-    rows = [{"learning_rate": 1e-4, "filters": [32] * 3, "val_accuracy": 0.6},
-            {"learning_rate": 1e-3, "filters": [64] * 3, "val_accuracy": 0.7}]
+    rows = [
+        {"learning_rate": 1e-4, "filters": [32] * 3, "val_accuracy": 0.6},
+        {"learning_rate": 1e-3, "filters": [64] * 3, "val_accuracy": 0.7},
+    ]
     scores = {as_point(row): row["val_accuracy"] for row in rows}
 
     def key(value):  # applied to the candidates (tuples already) and to the choice

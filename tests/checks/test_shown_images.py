@@ -34,8 +34,14 @@ def test_images_of_the_array_pass_scaled_or_not(scaled):
 
 def test_training_images_on_the_test_figure_are_named():
     figure = grid([TEST[0] / 255, TRAIN[12] / 255])
-    result = images_from(figure, TEST / 255, name="test_figure", source="x_test",
-                         others=TRAIN / 255, others_name="x_train")
+    result = images_from(
+        figure,
+        TEST / 255,
+        name="test_figure",
+        source="x_test",
+        others=TRAIN / 255,
+        others_name="x_train",
+    )
     assert not result.passed
     assert result.message == "test_figure: image 2 is x_train[12], not one of x_test"
 

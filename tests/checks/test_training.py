@@ -20,8 +20,9 @@ def test_an_unfrozen_base_fails_with_its_trainable_count(vgg16_model):
     model, base = vgg16_model
     base.trainable = True
     result = frozen(model, "vgg16", label="the VGG16 base")
-    assert result.message == ("the VGG16 base must be frozen: 14,714,688 of its 14,714,688 "
-                              "parameters are trainable")
+    assert result.message == (
+        "the VGG16 base must be frozen: 14,714,688 of its 14,714,688 parameters are trainable"
+    )
     base.trainable = False
     assert frozen(model, "vgg16", label="the VGG16 base").passed
     assert frozen(base).passed
@@ -56,8 +57,9 @@ def test_parameter_totals(vgg16_model):
     total = 14_714_688 + 512 + 1
     assert parameters(model, total, trainable_count=513).passed
     assert not parameters(model, total, trainable_count=total).passed
-    assert parameters(model, 1_000).message == ("total parameters of your model: 14,715,201 is "
-                                                "not right (expected 1,000)")
+    assert parameters(model, 1_000).message == (
+        "total parameters of your model: 14,715,201 is not right (expected 1,000)"
+    )
 
 
 def test_output_shapes():
@@ -79,8 +81,10 @@ def test_history_threshold_per_profile():
     run = fake_history([0.2, 0.5])
     assert history(run, thresholds, profile="tiny").passed
     result = history(run, thresholds, profile="small")
-    assert result.message == "final val_accuracy 0.500 is below the 0.600 expected in the small " \
-                             "profile"
+    assert (
+        result.message == "final val_accuracy 0.500 is below the 0.600 expected in the small "
+        "profile"
+    )
     assert history(fake_history([0.7, 0.5]), 0.6, use="best").passed
     assert not history(fake_history([0.7, 0.5]), 0.6).passed
 
@@ -88,11 +92,17 @@ def test_history_threshold_per_profile():
 def test_history_reads_keras_histories_and_metric_aliases():
     model = keras.Sequential([keras.Input((2,)), layers.Dense(1, activation="sigmoid")])
     model.compile("adam", "binary_crossentropy", metrics=["binary_accuracy"])
-    fitted = model.fit(np.zeros((8, 2)), np.zeros(8), epochs=2, verbose=0,
-                       validation_data=(np.zeros((4, 2)), np.zeros(4)))
+    fitted = model.fit(
+        np.zeros((8, 2)),
+        np.zeros(8),
+        epochs=2,
+        verbose=0,
+        validation_data=(np.zeros((4, 2)), np.zeros(4)),
+    )
     assert history(fitted, 0.5, epochs=2).passed  # val_binary_accuracy stands for accuracy
-    assert history(fitted, 0.5, epochs=3).message == ("expected 3 epochs of training, your "
-                                                      "history has 2")
+    assert history(fitted, 0.5, epochs=3).message == (
+        "expected 3 epochs of training, your history has 2"
+    )
 
 
 def test_history_without_validation_says_what_is_missing():

@@ -42,8 +42,10 @@ def test_the_last_layers_train_and_the_others_are_frozen():
     freeze_all_but(base, 4)  # c3, bn, c4, p2
     result = trainable_layers(base, last=4)
     assert result.passed, result.message
-    assert "c3, c4" in result.message and "the other 2 layers with weights are frozen" in \
-        result.message
+    assert (
+        "c3, c4" in result.message
+        and "the other 2 layers with weights are frozen" in result.message
+    )
 
 
 def test_one_layer_too_few_names_the_frozen_one():
@@ -51,8 +53,9 @@ def test_one_layer_too_few_names_the_frozen_one():
     freeze_all_but(base, 3)  # bn, c4, p2: c3 frozen
     result = trainable_layers(base, last=4, label="the VGG19 base")
     assert not result.passed
-    assert result.message.startswith("the VGG19 base: layer 'c3' is one of its last 4 layers "
-                                     "and should train, yours is frozen")
+    assert result.message.startswith(
+        "the VGG19 base: layer 'c3' is one of its last 4 layers and should train, yours is frozen"
+    )
 
 
 def test_a_layer_too_many_names_the_one_that_should_be_frozen():
@@ -62,8 +65,9 @@ def test_a_layer_too_many_names_the_one_that_should_be_frozen():
     freeze_all_but(base, 6)  # c2 trains too
     result = trainable_layers(base, last=4)
     assert not result.passed
-    assert "layer 'c2' should be frozen, only the last 4 layers of base.layers train" in \
-        result.message
+    assert (
+        "layer 'c2' should be frozen, only the last 4 layers of base.layers train" in result.message
+    )
 
 
 def test_what_really_trains_counts_not_the_flags():
@@ -108,8 +112,9 @@ def test_copied_and_shared_weights_pass_fresh_ones_fail():
     fresh = with_head(small_base(name="fresh"))
     result = same_weights(fresh, source, kinds=("Conv2D",), source_name="cifar_model")
     assert not result.passed
-    assert result.message.startswith("your model: Conv2D 'c1' (number 1) does not hold the "
-                                     "weights of 'c1' of cifar_model")
+    assert result.message.startswith(
+        "your model: Conv2D 'c1' (number 1) does not hold the weights of 'c1' of cifar_model"
+    )
 
 
 def test_a_missing_convolution_is_counted():
@@ -119,8 +124,9 @@ def test_a_missing_convolution_is_counted():
     partial = keras.Model(inputs, x)
     result = same_weights(partial, source, kinds=("Conv2D",))
     assert not result.passed
-    assert result.message == ("your model has 1 Conv2D layer, the trained model has 4: move "
-                              "all of its Conv2D layers")
+    assert result.message == (
+        "your model has 1 Conv2D layer, the trained model has 4: move all of its Conv2D layers"
+    )
 
 
 # --------------------------------------------------------------------------- input_size
@@ -192,15 +198,19 @@ def test_labels_right_and_wrong():
     swapped = np.where(truth == 1, 2, np.where(truth == 2, 1, truth))
     result = labels(swapped, truth, class_names=NAMES, name="y_stl_train")
     assert not result.passed
-    assert result.message == ("y_stl_train: the 3 images of class 'automobile' should have "
-                              "label 1, 3 of yours have 2 ('bird'); 1 other classes are wrong too")
+    assert result.message == (
+        "y_stl_train: the 3 images of class 'automobile' should have "
+        "label 1, 3 of yours have 2 ('bird'); 1 other classes are wrong too"
+    )
 
 
 def test_labels_of_the_wrong_length_or_form():
     truth = np.array([0, 1, 2, 1])
     result = labels(np.arange(5), truth, hint="did you drop the classes the sets do not share?")
-    assert result.message == ("your labels: expected 4 labels, yours has 5 (did you drop the "
-                              "classes the sets do not share?)")
+    assert result.message == (
+        "your labels: expected 4 labels, yours has 5 (did you drop the "
+        "classes the sets do not share?)"
+    )
     one_hot = np.eye(3)[truth]
     assert "one-hot" in labels(one_hot, truth, class_names=NAMES).message
     assert not labels(truth + 0.5, truth).passed
@@ -212,8 +222,11 @@ def test_same_array():
     changed = images.copy()
     changed[2, 0, 0] = 99
     result = same_array(changed, images, name="x_cifar_train")
-    assert result.message == ("x_cifar_train: 1 of 4 entries along the first axis differ from "
-                              "the expected ones (the first is number 2)")
+    assert result.message == (
+        "x_cifar_train: 1 of 4 entries along the first axis differ from "
+        "the expected ones (the first is number 2)"
+    )
     result = same_array(images[:3], images, hint="keep only the shared classes")
-    assert result.message == ("your array: expected shape (4, 2, 3), yours is (3, 2, 3) (keep "
-                              "only the shared classes)")
+    assert result.message == (
+        "your array: expected shape (4, 2, 3), yours is (3, 2, 3) (keep only the shared classes)"
+    )

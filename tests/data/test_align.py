@@ -61,8 +61,7 @@ def test_shared_builds_the_alignment_from_the_names():
 def test_align_classes_with_a_custom_order_and_synonym():
     names = ["cat", "dog", "kitty_car"]
     images, labels = labelled_images(names, per_class=2)
-    kept, new = align_classes(images, labels, names, ["dog", "vehicle"],
-                              {"kitty_car": "vehicle"})
+    kept, new = align_classes(images, labels, names, ["dog", "vehicle"], {"kitty_car": "vehicle"})
     assert kept[:, 0, 0, 0].tolist() == [1, 1, 2, 2]
     assert new.tolist() == [0, 0, 1, 1]
 
@@ -96,8 +95,7 @@ def test_offline_pair_aligns_like_the_real_pair():
         source_name = "box" if name == "square" else name
         expected = stl.x_train[stl.y_train == stl.class_names.index(source_name)]
         np.testing.assert_array_equal(stl9.x_train[stl9.y_train == new_label], expected)
-    assert len(cifar9.x_train) == int(np.sum(cifar.y_train != cifar.class_names.index(
-        "crescent")))
+    assert len(cifar9.x_train) == int(np.sum(cifar.y_train != cifar.class_names.index("crescent")))
     assert cifar9.notes["dropped_classes"] == ["crescent"]
 
 

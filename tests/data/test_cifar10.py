@@ -43,7 +43,8 @@ def test_written_batches_read_back_identically(tmp_path):
     x_test, y_test = random_cifar(20, seed=1)
     folder = write_cifar10_batches(tmp_path, x_train, y_train, x_test, y_test)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch", "batches.meta"])
+        [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch", "batches.meta"]
+    )
     data = read_cifar10(tmp_path)  # the parent folder works too
     np.testing.assert_array_equal(data.x_train, x_train)
     np.testing.assert_array_equal(data.y_train, y_train)
@@ -95,14 +96,17 @@ def test_missing_folder_is_named(tmp_path):
         read_cifar10(tmp_path / "nowhere")
 
 
-@pytest.mark.parametrize("content, message", [
-    ({b"data": np.zeros((2, 100), np.uint8), b"labels": [0, 1]}, "shape"),
-    ({b"data": np.zeros((2, 3072), np.float32), b"labels": [0, 1]}, "uint8"),
-    ({b"data": np.zeros((2, 3072), np.uint8), b"labels": [0]}, "2 images but 1 labels"),
-    ({b"data": np.zeros((1, 3072), np.uint8), b"labels": [12]}, "label 12"),
-    ({b"labels": [0]}, "b'data'"),
-    ([1, 2, 3], "dict"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ({b"data": np.zeros((2, 100), np.uint8), b"labels": [0, 1]}, "shape"),
+        ({b"data": np.zeros((2, 3072), np.float32), b"labels": [0, 1]}, "uint8"),
+        ({b"data": np.zeros((2, 3072), np.uint8), b"labels": [0]}, "2 images but 1 labels"),
+        ({b"data": np.zeros((1, 3072), np.uint8), b"labels": [12]}, "label 12"),
+        ({b"labels": [0]}, "b'data'"),
+        ([1, 2, 3], "dict"),
+    ],
+)
 def test_wrong_content_is_explained(tmp_path, content, message):
     path = tmp_path / "data_batch_1"
     with path.open("wb") as handle:
@@ -131,7 +135,7 @@ def test_load_cifar10_prefers_real_data_under_cnncourse_data(tmp_path, monkeypat
     data = load_cifar10()
     assert data.source == str(tmp_path / "cifar-10-batches-py")
     assert not data.is_offline
-    np.testing.assert_array_equal(data.x_train, x_train[:profile.cifar_train])
+    np.testing.assert_array_equal(data.x_train, x_train[: profile.cifar_train])
     assert len(data.x_test) == profile.cifar_test
 
 
@@ -163,8 +167,10 @@ def test_download_goes_through_keras(monkeypatch):
     x_test, y_test = random_cifar(6, seed=1)
 
     def fake_load_data():
-        return (x_train, y_train[:, None].astype(np.uint8)), (x_test,
-                                                               y_test[:, None].astype(np.uint8))
+        return (x_train, y_train[:, None].astype(np.uint8)), (
+            x_test,
+            y_test[:, None].astype(np.uint8),
+        )
 
     monkeypatch.setattr(keras.datasets.cifar10, "load_data", fake_load_data)
     data = load_cifar10(source="download", train=10, test=6)

@@ -28,7 +28,7 @@ def messy_folder(tmp_path):
     Image.fromarray(noise).save(root / "Dog" / "garbage.png")
     png = bytearray((root / "Dog" / "garbage.png").read_bytes())
     middle = len(png) // 2
-    png[middle:middle + 40] = bytes(40)  # inside the pixel data: the CRC check fails
+    png[middle : middle + 40] = bytes(40)  # inside the pixel data: the CRC check fails
     (root / "Dog" / "garbage.png").write_bytes(bytes(png))
     make_image(root / "Cat" / "real_png.jpg", image_format="PNG")  # PNG with a .jpg name
     make_image(root / "Cat" / "photo.tiff", image_format="TIFF")

@@ -90,8 +90,11 @@ def test_an_unreadable_image_is_named_before_tensorflow_reads_it(folder, content
     bad.write_bytes(content)
     files = list_class_files(folder)
     (folder / "Dog" / "notes.txt").write_text("not an image, and keras skips it")
-    with pytest.raises(DataError, match=r"1 file in image folder .* cannot be read as images: "
-                                        r"'.*Dog/3\.png' is (empty|not a JPEG)"):
+    with pytest.raises(
+        DataError,
+        match=r"1 file in image folder .* cannot be read as images: "
+        r"'.*Dog/3\.png' is (empty|not a JPEG)",
+    ):
         directory_dataset(folder, 8)
     with pytest.raises(DataError, match=r"1 file in the file list .*Dog/3\.png"):
         files_dataset(files, 8)
@@ -122,7 +125,8 @@ def test_cnncourse_data_without_the_dataset_warns_once_naming_the_folder(tmp_pat
     assert data.source == "offline"
     assert [str(w.message) for w in shown] == [
         f"CNNCOURSE_DATA={str(tmp_path)!r} holds no CIFAR-10 files: using the offline stand-in "
-        "instead (see the loader's docstring for the folder it looks for)"]
+        "instead (see the loader's docstring for the folder it looks for)"
+    ]
     assert shown[0].filename == __file__  # pointing at the caller's line
     with warnings.catch_warnings(record=True) as again:
         warnings.simplefilter("always")

@@ -23,9 +23,16 @@ def _write_idx(path, array):
 def _load_in_fresh_process(script: str) -> str:
     """Run ``script`` in a new Python: Keras reads KERAS_HOME only when it is imported."""
     result = subprocess.run(
-        [sys.executable, "-c", "from cnncourse.data.fashion_mnist import load_fashion_mnist\n"
-         + script], capture_output=True, text=True, timeout=300,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+        [
+            sys.executable,
+            "-c",
+            "from cnncourse.data.fashion_mnist import load_fashion_mnist\n" + script,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.strip().split("\n")[-1]
 
@@ -37,8 +44,7 @@ def small_files(tmp_path, monkeypatch):
     source.mkdir()
     rng = np.random.default_rng(0)
     for prefix, count in (("train", 12), ("t10k", 5)):
-        _write_idx(source / f"{prefix}-images-idx3-ubyte.gz",
-                   rng.integers(0, 256, (count, 28, 28)))
+        _write_idx(source / f"{prefix}-images-idx3-ubyte.gz", rng.integers(0, 256, (count, 28, 28)))
         _write_idx(source / f"{prefix}-labels-idx1-ubyte.gz", np.arange(count) % 10)
     monkeypatch.setenv(fashion_mnist.FOLDER_VARIABLE, str(source))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
@@ -51,7 +57,8 @@ def test_files_are_copied_into_keras_cache_and_read_by_keras(small_files, tmp_pa
         "images = load_fashion_mnist(test=3)\n"
         "print(images.x_train.shape, images.x_test.shape, images.y_train[:3].tolist(),\n"
         "      bool((images.x_train[..., 0] == images.x_train[..., 2]).all()),\n"
-        "      images.class_names[9])\n")
+        "      images.class_names[9])\n"
+    )
     assert printed == "(12, 28, 28, 3) (3, 28, 28, 3) [0, 1, 2] True Ankle boot"
     copied = sorted(os.listdir(tmp_path / "keras" / "datasets" / "fashion-mnist"))
     assert copied == sorted(fashion_mnist.FILES)
@@ -60,8 +67,9 @@ def test_files_are_copied_into_keras_cache_and_read_by_keras(small_files, tmp_pa
 def test_missing_files_say_how_to_get_them(small_files):
     (small_files / "t10k-images-idx3-ubyte.gz").unlink()
     assert not fashion_mnist.fashion_mnist_available()
-    with pytest.raises(DataError, match="t10k-images-idx3-ubyte.gz.*apt-get install "
-                                        "dataset-fashion-mnist"):
+    with pytest.raises(
+        DataError, match="t10k-images-idx3-ubyte.gz.*apt-get install dataset-fashion-mnist"
+    ):
         fashion_mnist.load_fashion_mnist()
 
 
@@ -77,13 +85,16 @@ def test_a_file_in_another_format_is_named_and_not_copied(small_files):
         fashion_mnist.load_fashion_mnist()
 
 
-@pytest.mark.skipif(not fashion_mnist.DEBIAN_FOLDER.is_dir() and not os.environ.get(
-    "CNNCOURSE_REQUIRE_DATASETS"), reason="Debian's dataset-fashion-mnist is not installed")
+@pytest.mark.skipif(
+    not fashion_mnist.DEBIAN_FOLDER.is_dir() and not os.environ.get("CNNCOURSE_REQUIRE_DATASETS"),
+    reason="Debian's dataset-fashion-mnist is not installed",
+)
 def test_debian_package_gives_all_70000_images(monkeypatch):
     monkeypatch.delenv(fashion_mnist.FOLDER_VARIABLE, raising=False)
     printed = _load_in_fresh_process(
         "import numpy as np\n"
         "images = load_fashion_mnist()\n"
         "print(len(images.x_train), len(images.x_test), np.bincount(images.y_test).tolist(),\n"
-        "      images.x_train.dtype, images.x_train.max())\n")
+        "      images.x_train.dtype, images.x_train.max())\n"
+    )
     assert printed == f"60000 10000 {[1000] * 10} uint8 255"

@@ -31,13 +31,16 @@ def test_column_labels_are_flattened():
     assert data.y_train.shape == (2,) and data.y_train.dtype == np.int64
 
 
-@pytest.mark.parametrize("images, labels, message", [
-    (np.zeros((2, 4, 4), np.uint8), [0, 1], r"shape \(N, H, W, 3\)"),
-    (np.zeros((2, 4, 4, 3), np.float32), [0, 1], "uint8"),
-    (np.zeros((2, 4, 4, 3), np.uint8), [0], "labels must have shape"),
-    (np.zeros((2, 4, 4, 3), np.uint8), [0, 7], "label 7"),
-    (np.zeros((2, 4, 4, 3), np.uint8), [0.5, 1.0], "integers"),
-])
+@pytest.mark.parametrize(
+    "images, labels, message",
+    [
+        (np.zeros((2, 4, 4), np.uint8), [0, 1], r"shape \(N, H, W, 3\)"),
+        (np.zeros((2, 4, 4, 3), np.float32), [0, 1], "uint8"),
+        (np.zeros((2, 4, 4, 3), np.uint8), [0], "labels must have shape"),
+        (np.zeros((2, 4, 4, 3), np.uint8), [0, 7], "label 7"),
+        (np.zeros((2, 4, 4, 3), np.uint8), [0.5, 1.0], "integers"),
+    ],
+)
 def test_bad_arrays_are_explained(images, labels, message):
     good = np.zeros((1, 4, 4, 3), np.uint8)
     with pytest.raises(DataError, match=message) as error:

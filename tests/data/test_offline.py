@@ -72,12 +72,15 @@ def test_broken_cache_file_is_regenerated():
     np.testing.assert_array_equal(images, render_images("pets", "brokencache", 0, 3, 20)[0])
 
 
-@pytest.mark.parametrize("arguments, message", [
-    (("cows", "train", 3, 32), "unknown offline dataset 'cows'"),
-    (("pets", "train", 3, 4), "image_size"),
-    (("pets", "train", -1, 32), "at least 0"),
-    (("pets", "../x", 3, 32), "split"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (("cows", "train", 3, 32), "unknown offline dataset 'cows'"),
+        (("pets", "train", 3, 4), "image_size"),
+        (("pets", "train", -1, 32), "at least 0"),
+        (("pets", "../x", 3, 32), "split"),
+    ],
+)
 def test_bad_arguments_are_explained(arguments, message):
     with pytest.raises(DataError, match=message):
         generate(*arguments)

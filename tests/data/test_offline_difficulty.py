@@ -12,9 +12,15 @@ from cnncourse.data.offline import render_images
 
 
 def thumbnails(images, side=8):
-    return np.stack([np.asarray(Image.fromarray(image).resize((side, side),
-                                                              Image.Resampling.BILINEAR),
-                                np.float32).ravel() / 255 for image in images])
+    return np.stack(
+        [
+            np.asarray(
+                Image.fromarray(image).resize((side, side), Image.Resampling.BILINEAR), np.float32
+            ).ravel()
+            / 255
+            for image in images
+        ]
+    )
 
 
 def held_out_accuracy(features, labels, train):

@@ -84,7 +84,8 @@ def test_flowers_datasets_from_a_real_folder(tmp_path):
         (root / name).mkdir(parents=True)
         for index in range(6):
             Image.fromarray(rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)).save(
-                root / name / f"{index}_{name}.jpg")
+                root / name / f"{index}_{name}.jpg"
+            )
     (root / "LICENSE.txt").write_text("licence")
     folder = flowers_folder(source=tmp_path)
     assert folder.source == str(root) and not folder.is_offline

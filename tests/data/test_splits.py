@@ -56,8 +56,7 @@ def test_split_is_stratified_disjoint_and_complete(files):
 
 def test_split_prints_its_counts(files):
     text = str(split_files(files, (0.6, 0.2, 0.2)))
-    assert text == ("train 30 (Cat 15, Dog 15); val 10 (Cat 5, Dog 5); "
-                    "test 10 (Cat 5, Dog 5)")
+    assert text == ("train 30 (Cat 15, Dog 15); val 10 (Cat 5, Dog 5); test 10 (Cat 5, Dog 5)")
 
 
 def test_same_seed_same_split_other_seed_other_split(files):
@@ -101,7 +100,8 @@ def test_write_split_replaces_an_older_split(files, tmp_path):
     assert not stray.exists()
     second = split_files(files, seed=2)
     assert sorted(p.name for p in (target / "val" / "Dog").iterdir()) == sorted(
-        p.name for p in second.val.of_class("Dog"))
+        p.name for p in second.val.of_class("Dog")
+    )
 
 
 def test_write_split_reuses_an_identical_split(files, tmp_path):

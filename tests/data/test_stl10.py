@@ -99,7 +99,7 @@ def test_load_stl10_real_then_offline(tmp_path, monkeypatch):
     write_stl10_binaries(tmp_path, x_train, y_train, *random_stl(profile.stl_test + 5, seed=3))
     real = load_stl10(source=tmp_path)
     assert real.source == str(tmp_path / "stl10_binary")
-    np.testing.assert_array_equal(real.x_train, x_train[:profile.stl_train])
+    np.testing.assert_array_equal(real.x_train, x_train[: profile.stl_train])
     assert len(real.x_test) == profile.stl_test
     smaller = load_stl10(source=tmp_path, train=4, test=4, image_size=48)
     assert smaller.x_train.shape == (4, 48, 48, 3)

@@ -96,8 +96,12 @@ def postgres_gradebook(postgres_server, request) -> str:
 
     import sqlalchemy
 
-    name = "gradebook_" + re.sub(r"\W", "_", request.node.name.lower())[:30] + \
-        "_" + uuid.uuid4().hex[:8]
+    name = (
+        "gradebook_"
+        + re.sub(r"\W", "_", request.node.name.lower())[:30]
+        + "_"
+        + uuid.uuid4().hex[:8]
+    )
     server = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
         connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))

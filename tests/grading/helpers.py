@@ -21,8 +21,10 @@ x = layers.Dropout(0.5)(x)
 outputs = layers.Dense(2, activation="softmax")(x)
 model = keras.Model(inputs, outputs)"""
 RIGHT = {"q1_model": MODEL, "q2_answer": "conv_params = 112\ndense_params = 514"}
-MISTAKES = {"q1_model": MODEL.replace("Dropout(0.5)", "Dropout(0.2)"),
-            "q2_answer": "conv_params = 108\ndense_params = 514"}
+MISTAKES = {
+    "q1_model": MODEL.replace("Dropout(0.5)", "Dropout(0.2)"),
+    "q2_answer": "conv_params = 108\ndense_params = 514",
+}
 
 
 def copy_course(target: Path) -> Path:
@@ -33,8 +35,9 @@ def copy_course(target: Path) -> Path:
 
 def exercise(course: Path, assignment: str):
     """The released student notebook of ``assignment`` (run `release` first)."""
-    return nbformat.read(str(course / "exercises" / assignment / f"{assignment}.ipynb"),
-                         as_version=4)
+    return nbformat.read(
+        str(course / "exercises" / assignment / f"{assignment}.ipynb"), as_version=4
+    )
 
 
 def answered(notebook, answers: dict[str, str]):
@@ -47,8 +50,11 @@ def answered(notebook, answers: dict[str, str]):
 
 
 def without(notebook, grade_id: str):
-    notebook.cells = [cell for cell in notebook.cells
-                      if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") != grade_id]
+    notebook.cells = [
+        cell
+        for cell in notebook.cells
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") != grade_id
+    ]
     return notebook
 
 

@@ -28,70 +28,119 @@ def _code(lines: str) -> str:
 
 # name -> (baseline, code run in the q2 answer cell after the baseline's answer)
 ATTACKS = {
-    "forged_eq": ("untouched", "class Anything:\n    def __eq__(self, other):\n        return "
-                  "True\n    __hash__ = object.__hash__\nconv_params = Anything()\n"
-                  "dense_params = Anything()"),
-    "int_subclass_eq": ("untouched", "class Sneaky(int):\n    def __eq__(self, other):\n        "
-                        "return True\n    __hash__ = int.__hash__\nconv_params = Sneaky(1)\n"
-                        "dense_params = Sneaky(1)"),
-    "patched_checks": ("mistakes", "from cnncourse import checks\nchecks.number = "
-                       "lambda *a, **k: checks.Result(True, 'ok')\n"
-                       "checks.architecture = checks.number"),
-    "patched_score": ("mistakes", "from cnncourse import checks\nchecks.Question.score = "
-                      "lambda self: 99\nchecks.Question.points = property(lambda self: 99)"),
-    "silenced_exceptions": ("untouched", "get_ipython().set_custom_exc((BaseException,), "
-                            "lambda *args, **kwargs: None)"),
-    "printed_score": ("untouched", "from IPython.display import display\n"
-                      "display({'text/plain': '5', "
-                      "'application/vnd.cnncourse.score+json': "
-                      "{'points': 5, 'max_points': 5, 'checks': []}}, raw=True)\n"
-                      "print('5')"),
-    "reads_answer_key": ("untouched", "import os\nfound = []\n"
-                         "for top in ('/job', '/work', '/root', '/home', '/tmp', '/etc'):\n"
-                         "    for folder, _, files in os.walk(top):\n"
-                         "        for name in files:\n"
-                         "            if name.endswith(('.ipynb', '.db')):\n"
-                         "                found.append(os.path.join(folder, name))\n"
-                         "leaked = ''\nfor path in found:\n    try:\n        leaked += "
-                         "open(path).read()\n    except Exception:\n        pass\n"
-                         "conv_params = leaked[:100000]"),
-    "writes_gradebook": ("untouched", "import sqlite3, glob\n"
-                         "for path in glob.glob('/job/**/*.db', recursive=True) + "
-                         "glob.glob('/work/**/*.db', recursive=True):\n    try:\n"
-                         "        db = sqlite3.connect(path)\n"
-                         "        db.execute('update grade set auto_score = 100')\n"
-                         "        db.commit()\n    except Exception:\n        pass"),
-    "network": ("untouched", "import socket\ns = socket.socket()\ns.settimeout(3)\n"
-                "s.connect(('127.0.0.1', PORT))\ns.sendall(b'stolen')"),
-    "writes_outside": ("untouched", "import pathlib\nfor path in ('/tmp/../" + CANARY + "', "
-                       "'WRITE_TARGET', '/job/../escape.txt'):\n    try:\n"
-                       "        pathlib.Path(path).write_text('owned')\n    except Exception:\n"
-                       "        pass"),
-    "fork_bomb": ("untouched", "import os, time\nfor _ in range(10000):\n    try:\n"
-                  "        if os.fork() == 0:\n            time.sleep(60)\n"
-                  "            os._exit(0)\n    except OSError:\n        break"),
+    "forged_eq": (
+        "untouched",
+        "class Anything:\n    def __eq__(self, other):\n        return "
+        "True\n    __hash__ = object.__hash__\nconv_params = Anything()\n"
+        "dense_params = Anything()",
+    ),
+    "int_subclass_eq": (
+        "untouched",
+        "class Sneaky(int):\n    def __eq__(self, other):\n        "
+        "return True\n    __hash__ = int.__hash__\nconv_params = Sneaky(1)\n"
+        "dense_params = Sneaky(1)",
+    ),
+    "patched_checks": (
+        "mistakes",
+        "from cnncourse import checks\nchecks.number = "
+        "lambda *a, **k: checks.Result(True, 'ok')\n"
+        "checks.architecture = checks.number",
+    ),
+    "patched_score": (
+        "mistakes",
+        "from cnncourse import checks\nchecks.Question.score = "
+        "lambda self: 99\nchecks.Question.points = property(lambda self: 99)",
+    ),
+    "silenced_exceptions": (
+        "untouched",
+        "get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)",
+    ),
+    "printed_score": (
+        "untouched",
+        "from IPython.display import display\n"
+        "display({'text/plain': '5', "
+        "'application/vnd.cnncourse.score+json': "
+        "{'points': 5, 'max_points': 5, 'checks': []}}, raw=True)\n"
+        "print('5')",
+    ),
+    "reads_answer_key": (
+        "untouched",
+        "import os\nfound = []\n"
+        "for top in ('/job', '/work', '/root', '/home', '/tmp', '/etc'):\n"
+        "    for folder, _, files in os.walk(top):\n"
+        "        for name in files:\n"
+        "            if name.endswith(('.ipynb', '.db')):\n"
+        "                found.append(os.path.join(folder, name))\n"
+        "leaked = ''\nfor path in found:\n    try:\n        leaked += "
+        "open(path).read()\n    except Exception:\n        pass\n"
+        "conv_params = leaked[:100000]",
+    ),
+    "writes_gradebook": (
+        "untouched",
+        "import sqlite3, glob\n"
+        "for path in glob.glob('/job/**/*.db', recursive=True) + "
+        "glob.glob('/work/**/*.db', recursive=True):\n    try:\n"
+        "        db = sqlite3.connect(path)\n"
+        "        db.execute('update grade set auto_score = 100')\n"
+        "        db.commit()\n    except Exception:\n        pass",
+    ),
+    "network": (
+        "untouched",
+        "import socket\ns = socket.socket()\ns.settimeout(3)\n"
+        "s.connect(('127.0.0.1', PORT))\ns.sendall(b'stolen')",
+    ),
+    "writes_outside": (
+        "untouched",
+        "import pathlib\nfor path in ('/tmp/../" + CANARY + "', "
+        "'WRITE_TARGET', '/job/../escape.txt'):\n    try:\n"
+        "        pathlib.Path(path).write_text('owned')\n    except Exception:\n"
+        "        pass",
+    ),
+    "fork_bomb": (
+        "untouched",
+        "import os, time\nfor _ in range(10000):\n    try:\n"
+        "        if os.fork() == 0:\n            time.sleep(60)\n"
+        "            os._exit(0)\n    except OSError:\n        break",
+    ),
     "memory_hog": ("untouched", "hog = []\nwhile True:\n    hog.append(bytearray(50_000_000))"),
     "infinite_loop": ("untouched", "while True:\n    pass"),
     "exits_kernel": ("untouched", "import os\nos._exit(0)"),
     "floods_output": ("untouched", "for _ in range(20_000):\n    print('x' * 1000)"),
-    "fills_disk": ("untouched", "with open('big.bin', 'wb') as handle:\n"
-                   "    for _ in range(1000):\n        handle.write(b'0' * 1_000_000)"),
-    "symlink_values": ("untouched", "import os\nconv_params = 108\n"
-                       "os.makedirs('/job/out/demo/q2_test', exist_ok=True)\n"
-                       "os.symlink('SOURCE_NOTEBOOK', '/job/out/demo/q2_test/dense_params.json')"),
-    "kills_runner": ("untouched", "import os, signal\ntry:\n    os.kill(1, signal.SIGKILL)\n"
-                     "except OSError:\n    pass\nos.system('pkill -9 -f sandboxed')"),
+    "fills_disk": (
+        "untouched",
+        "with open('big.bin', 'wb') as handle:\n"
+        "    for _ in range(1000):\n        handle.write(b'0' * 1_000_000)",
+    ),
+    "symlink_values": (
+        "untouched",
+        "import os\nconv_params = 108\n"
+        "os.makedirs('/job/out/demo/q2_test', exist_ok=True)\n"
+        "os.symlink('SOURCE_NOTEBOOK', '/job/out/demo/q2_test/dense_params.json')",
+    ),
+    "kills_runner": (
+        "untouched",
+        "import os, signal\ntry:\n    os.kill(1, signal.SIGKILL)\n"
+        "except OSError:\n    pass\nos.system('pkill -9 -f sandboxed')",
+    ),
     "lambda_model": ("untouched", None),
 }
 
 #: Tampering with the notebook itself (baseline: the seed's mistakes).
-TAMPERING = ("raised_points", "test_made_answer", "renamed_grade_id", "duplicated_and_reordered",
-             "deleted_test_cells")
+TAMPERING = (
+    "raised_points",
+    "test_made_answer",
+    "renamed_grade_id",
+    "duplicated_and_reordered",
+    "deleted_test_cells",
+)
 
 
 def _sha(root: Path) -> dict[str, str]:
-    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(root.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 def _answer(notebook, grade_id: str, extra: str):
@@ -105,8 +154,11 @@ def _answer(notebook, grade_id: str, extra: str):
 
 
 def _grade_cell(notebook, grade_id):
-    return next(cell for cell in notebook.cells
-                if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    return next(
+        cell
+        for cell in notebook.cells
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
 
 
 def _tampered(kind: str, notebook):
@@ -123,8 +175,9 @@ def _tampered(kind: str, notebook):
         notebook.cells.insert(1, nbformat.from_dict(dict(test)))
         notebook.cells.reverse()
     elif kind == "deleted_test_cells":
-        notebook.cells = [cell for cell in notebook.cells
-                          if not cell.metadata.get("nbgrader", {}).get("grade")]
+        notebook.cells = [
+            cell for cell in notebook.cells if not cell.metadata.get("nbgrader", {}).get("grade")
+        ]
     return notebook
 
 
@@ -168,11 +221,16 @@ def hostile_batch(demo_course, tmp_path_factory):
     listener = _Listener()
     submissions = base / "submissions"
     source_notebook = demo_course / "solutions" / "demo" / "demo.ipynb"
-    students = {"baseline_untouched": exercise(demo_course, "demo"),
-                "baseline_mistakes": answered(exercise(demo_course, "demo"), MISTAKES)}
+    students = {
+        "baseline_untouched": exercise(demo_course, "demo"),
+        "baseline_mistakes": answered(exercise(demo_course, "demo"), MISTAKES),
+    }
     for name, (baseline, code) in ATTACKS.items():
-        notebook = answered(exercise(demo_course, "demo"), MISTAKES) if baseline == "mistakes" \
+        notebook = (
+            answered(exercise(demo_course, "demo"), MISTAKES)
+            if baseline == "mistakes"
             else exercise(demo_course, "demo")
+        )
         if code is None:  # a model whose Lambda layer would run code when loaded
             code = _code(f"""
 import keras
@@ -180,7 +238,7 @@ from keras import layers
 def payload(x):
     try:  # runs when the model is built in the sandbox (no such folder there) and would
         # run again when Keras loaded the model without safe mode, on the grader's side
-        open({str(outside / 'lambda-ran.txt')!r}, 'w').write('ran')
+        open({str(outside / "lambda-ran.txt")!r}, 'w').write('ran')
     except OSError:
         pass
     return x
@@ -192,27 +250,47 @@ x = layers.Dropout(0.5)(x)
 model = keras.Model(inputs, layers.Dense(2, activation="softmax")(x))""")
             notebook = _answer(notebook, "q1_model", code)
         else:
-            code = code.replace("PORT", str(listener.port)).replace(
-                "WRITE_TARGET", str(outside / CANARY)).replace("SOURCE_NOTEBOOK",
-                                                             str(source_notebook))
+            code = (
+                code.replace("PORT", str(listener.port))
+                .replace("WRITE_TARGET", str(outside / CANARY))
+                .replace("SOURCE_NOTEBOOK", str(source_notebook))
+            )
             notebook = _answer(notebook, "q2_answer", code)
         students[name] = notebook
     for kind in TAMPERING:
         students[kind] = _tampered(kind, answered(exercise(demo_course, "demo"), MISTAKES))
     for student, notebook in students.items():
         submit(submissions, student, "demo", notebook)
-    before = {"course": _sha(demo_course), "outside": _sha(outside),
-              "submissions": _sha(submissions)}
+    before = {
+        "course": _sha(demo_course),
+        "outside": _sha(outside),
+        "submissions": _sha(submissions),
+    }
     try:
-        result = grade_all(submissions, output=base / "grading", source=demo_course / "solutions",
-                           cell_timeout=20, limits=LIMITS)
+        result = grade_all(
+            submissions,
+            output=base / "grading",
+            source=demo_course / "solutions",
+            cell_timeout=20,
+            limits=LIMITS,
+        )
     finally:
         listener.close()
-    after = {"course": _sha(demo_course), "outside": _sha(outside),
-             "submissions": _sha(submissions)}
+    after = {
+        "course": _sha(demo_course),
+        "outside": _sha(outside),
+        "submissions": _sha(submissions),
+    }
     rows = {outcome.student: outcome for outcome in result.outcomes}
-    return {"rows": rows, "before": before, "after": after, "listener": listener,
-            "outside": outside, "workdir": base / "grading", "students": set(students)}
+    return {
+        "rows": rows,
+        "before": before,
+        "after": after,
+        "listener": listener,
+        "outside": outside,
+        "workdir": base / "grading",
+        "students": set(students),
+    }
 
 
 @pytest.mark.slow
@@ -241,8 +319,10 @@ def test_an_attack_earns_no_more_than_the_same_answers_without_it(hostile_batch,
 def test_every_attack_ran(hostile_batch):
     """No attack was stopped before it started by the stub of an unanswered cell."""
     for attack, outcome in hostile_batch["rows"].items():
-        assert "NotImplementedError" not in outcome.reason or attack.startswith("baseline"), \
-            (attack, outcome.reason)
+        assert "NotImplementedError" not in outcome.reason or attack.startswith("baseline"), (
+            attack,
+            outcome.reason,
+        )
 
 
 @pytest.mark.slow
@@ -261,8 +341,9 @@ def test_nothing_outside_the_sandbox_changed(hostile_batch):
 @pytest.mark.slow
 def test_the_answer_key_never_reaches_the_sandbox(hostile_batch):
     values = hostile_batch["workdir"] / "phase1" / "reads_answer_key--demo"
-    collected = "".join(path.read_text(errors="replace") for path in values.rglob("*")
-                        if path.is_file())
+    collected = "".join(
+        path.read_text(errors="replace") for path in values.rglob("*") if path.is_file()
+    )
     assert HIDDEN_MARKER not in collected
     assert "BEGIN HIDDEN TESTS" not in collected
 

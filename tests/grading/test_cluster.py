@@ -49,20 +49,45 @@ def cluster(tmp_path_factory):
     logs = tmp_path_factory.mktemp("dask")
     address = f"tcp://127.0.0.1:{_free_port()}"
     environment = {**os.environ, "CNNCOURSE_WORKER_TMP": str(logs)}
-    processes = [subprocess.Popen(
-        [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-         "--no-dashboard"], stdout=subprocess.DEVNULL,
-        stderr=(logs / "scheduler.log").open("w"), env=environment)]
+    processes = [
+        subprocess.Popen(
+            [
+                str(DASK),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                address.rsplit(":", 1)[1],
+                "--no-dashboard",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=(logs / "scheduler.log").open("w"),
+            env=environment,
+        )
+    ]
     for number in range(2):
-        processes.append(subprocess.Popen(
-            [str(DASK), "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-             "--name", f"worker-{number}"], stdout=subprocess.DEVNULL,
-            stderr=(logs / f"worker-{number}.log").open("w"), env=environment))
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(DASK),
+                    "worker",
+                    address,
+                    "--nthreads",
+                    "1",
+                    "--no-nanny",
+                    "--no-dashboard",
+                    "--name",
+                    f"worker-{number}",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=(logs / f"worker-{number}.log").open("w"),
+                env=environment,
+            )
+        )
     client = Client(address, timeout=60, set_as_default=False)
     client.wait_for_workers(2, timeout=120)
     pids = client.run(os.getpid)
-    yield {"address": address, "client": client, "pids": pids, "processes": processes,
-           "logs": logs}
+    yield {"address": address, "client": client, "pids": pids, "processes": processes, "logs": logs}
     client.close()
     for process in processes:
         process.terminate()
@@ -84,9 +109,15 @@ def class_batch(cluster, postgres_server, tmp_path_factory):
     submissions = base / "submissions"
     for assignment, notebook in ASSIGNMENTS.items():
         exercise = exercise_notebook(assignment, notebook)
-        submit(submissions, f"sol-{assignment}", assignment, notebook,
-               answered(exercise_notebook(assignment, notebook),
-                        solution_answers(assignment, notebook)))
+        submit(
+            submissions,
+            f"sol-{assignment}",
+            assignment,
+            notebook,
+            answered(
+                exercise_notebook(assignment, notebook), solution_answers(assignment, notebook)
+            ),
+        )
         submit(submissions, f"blank-{assignment}", assignment, notebook, exercise)
     database = f"class_{os.getpid()}_{int(time.time())}"
     server = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
@@ -98,9 +129,14 @@ def class_batch(cluster, postgres_server, tmp_path_factory):
 
     def grade() -> None:
         try:
-            done["result"] = grade_all(submissions, gradebook=url, output=base / "grading",
-                                       source=REPO / "solutions", scheduler=cluster["address"],
-                                       echo=lines.append)
+            done["result"] = grade_all(
+                submissions,
+                gradebook=url,
+                output=base / "grading",
+                source=REPO / "solutions",
+                scheduler=cluster["address"],
+                echo=lines.append,
+            )
         except BaseException as error:  # noqa: BLE001 - re-raised in the test thread
             done["error"] = error
 
@@ -111,8 +147,13 @@ def class_batch(cluster, postgres_server, tmp_path_factory):
     assert not grader.is_alive(), "the batch did not finish"
     if "error" in done:
         raise done["error"]
-    yield {"result": done["result"], "url": url, "lines": lines, "killed": killed,
-           "workdir": base / "grading"}
+    yield {
+        "result": done["result"],
+        "url": url,
+        "lines": lines,
+        "killed": killed,
+        "workdir": base / "grading",
+    }
     with server.connect() as connection:
         connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
     server.dispose()
@@ -123,8 +164,11 @@ def _kill_a_busy_worker(cluster, grader: threading.Thread) -> dict | None:
     client = cluster["client"]
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline and grader.is_alive():
-        busy = {worker: keys for worker, keys in client.processing().items()
-                if any("run_grade_task" in str(key) for key in keys)}
+        busy = {
+            worker: keys
+            for worker, keys in client.processing().items()
+            if any("run_grade_task" in str(key) for key in keys)
+        }
         if busy:
             worker = sorted(busy)[0]
             time.sleep(5)  # inside its sandbox by now
@@ -139,7 +183,8 @@ def _kill_a_busy_worker(cluster, grader: threading.Thread) -> dict | None:
 def test_every_submission_is_graded_once_despite_the_killed_worker(class_batch):
     outcomes = class_batch["result"].outcomes
     assert sorted(f"{o.student}/{o.assignment}" for o in outcomes) == sorted(
-        f"{kind}-{a}/{a}" for a in ASSIGNMENTS for kind in ("sol", "blank"))
+        f"{kind}-{a}/{a}" for a in ASSIGNMENTS for kind in ("sol", "blank")
+    )
     for outcome in outcomes:
         assert outcome.status == "graded", (outcome.student, outcome.reason)
         # the solution scores every autograded point (written answers wait for a grader)
@@ -161,23 +206,31 @@ def test_the_gradebook_holds_one_submission_per_student_and_assignment(class_bat
     with Gradebook(class_batch["url"]) as gradebook:
         for assignment in ASSIGNMENTS:
             found = gradebook.find_assignment(assignment)
-            assert sorted(s.student.id for s in found.submissions) == \
-                [f"blank-{assignment}", f"sol-{assignment}"]
+            assert sorted(s.student.id for s in found.submissions) == [
+                f"blank-{assignment}",
+                f"sol-{assignment}",
+            ]
             for student in (f"sol-{assignment}", f"blank-{assignment}"):
                 submission = gradebook.find_submission(assignment, student)
-                tests = [grade for notebook in submission.notebooks for grade in notebook.grades
-                         if grade.cell.cell_type == "code"]
-                wanted = [grade.max_score if student.startswith("sol-") else 0.0
-                          for grade in tests]
+                tests = [
+                    grade
+                    for notebook in submission.notebooks
+                    for grade in notebook.grades
+                    if grade.cell.cell_type == "code"
+                ]
+                wanted = [grade.max_score if student.startswith("sol-") else 0.0 for grade in tests]
                 assert [grade.score for grade in tests] == wanted, student
                 assert submission.score == pytest.approx(
-                    next(o.score for o in class_batch["result"].outcomes
-                         if o.student == student))
+                    next(o.score for o in class_batch["result"].outcomes if o.student == student)
+                )
     engine = sqlalchemy.create_engine(class_batch["url"])
     with engine.connect() as connection:
-        rows = connection.execute(sqlalchemy.text(
-            "SELECT count(*), count(DISTINCT (assignment_id, student_id)) "
-            "FROM submitted_assignment")).one()
+        rows = connection.execute(
+            sqlalchemy.text(
+                "SELECT count(*), count(DISTINCT (assignment_id, student_id)) "
+                "FROM submitted_assignment"
+            )
+        ).one()
     engine.dispose()
     assert tuple(rows) == (10, 10)
 
@@ -188,8 +241,9 @@ def test_the_batch_shows_progress_and_a_summary(class_batch):
     assert len(progress) == 10
     assert progress[-1].startswith("[10/10] ")
     assert "elapsed" in progress[0] and "left" in progress[0]
-    assert any(line.startswith("graded 10 submissions in ") and "10 graded" in line
-               for line in lines)
+    assert any(
+        line.startswith("graded 10 submissions in ") and "10 graded" in line for line in lines
+    )
     assert any(line.startswith("slowest: ") for line in lines)
     assert any("the Dask cluster at tcp://127.0.0.1:" in line for line in lines)
 

@@ -51,14 +51,17 @@ def test_a_page_is_rewritten_to_load_nothing_remote(tmp_path):
         "<style>@import url(https://fonts.example/x.css); p { color: red; }</style>"
         '</head><body><p>x &lt; y &amp; $a^2$</p><img src="HTTP://example.org/cat.png">'
         '<img src="figure.png"><script src="local.js"></script>'
-        '<a href="https://example.org/">a link</a></body></html>\n', encoding="utf-8")
+        '<a href="https://example.org/">a link</a></body></html>\n',
+        encoding="utf-8",
+    )
     removed = localise_page(page, entry)
     assert "https://cdn.example/mathjax.js" in removed and "MathJax 2 configuration" in removed
     text = page.read_text(encoding="utf-8")
     loaded = [attrs.get(LOADS[tag]) for tag, attrs in references(page)]
     assert not [url for url in loaded if remote(url)], loaded
-    assert {"local.css", "figure.png", "local.js", "../../_static/mathjax/tex-svg.js"} <= \
-        set(loaded)
+    assert {"local.css", "figure.png", "local.js", "../../_static/mathjax/tex-svg.js"} <= set(
+        loaded
+    )
     assert "MathJax.Hub" not in text and "fonts.example" not in text
     assert "p { color: red; }" in text and "x &lt; y &amp; $a^2$" in text
     assert "[image not loaded: HTTP://example.org/cat.png]" in text
@@ -150,8 +153,9 @@ def test_feedback_waits_for_the_grades_given_by_hand(graded_batch, tmp_path, cap
     assert printed.count("WARNING") == 1
     page = (output / "bob" / "demo" / "demo.html").read_text(encoding="utf-8")
     assert "Grading is not finished:" in page and "Pending: this answer is graded by hand" in page
-    assert "Grading is not finished" not in \
-        (output / "alice" / "demo" / "demo.html").read_text(encoding="utf-8")
+    assert "Grading is not finished" not in (output / "alice" / "demo" / "demo.html").read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.mark.slow
@@ -166,9 +170,13 @@ def test_a_page_renders_in_a_browser_offline_at_phone_width(feedback, tmp_path):
         assert driver.execute_script("return MathJax.version").startswith("3.")
         assert "layer 4 Dropout: expected rate 0.5" in driver.page_source
         page, window = driver.execute_script(
-            "return [document.documentElement.scrollWidth, window.innerWidth]")
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
         assert page <= window, f"the page is {page} px wide in a {window} px window"
-        outside = [address for address in requested_urls(driver)
-                   if address.startswith(("http:", "https:", "ws:", "wss:", "//"))
-                   and not address.startswith(url)]
+        outside = [
+            address
+            for address in requested_urls(driver)
+            if address.startswith(("http:", "https:", "ws:", "wss:", "//"))
+            and not address.startswith(url)
+        ]
         assert outside == [], f"requests left the machine: {outside}"

@@ -24,8 +24,12 @@ def test_the_batch_writes_a_row_per_submission(graded_batch):
 @pytest.mark.slow
 def test_a_correct_submission_gets_full_marks(graded_batch):
     row = graded_batch.rows["alice"]
-    assert (row["score"], row["max_score"], row["status"], row["reason"]) == \
-        ("5", "5", "graded", "")
+    assert (row["score"], row["max_score"], row["status"], row["reason"]) == (
+        "5",
+        "5",
+        "graded",
+        "",
+    )
 
 
 @pytest.mark.slow
@@ -78,8 +82,11 @@ def test_the_autograded_notebook_shows_the_trusted_checks_not_the_students_outpu
     of phase 2, never what the student's kernel printed; grades are per grade cell."""
     autograded = graded_batch.workdir / "autograded"
     notebook = nbformat.read(str(autograded / "bob" / "demo" / "demo.ipynb"), as_version=4)
-    q2 = next(cell for cell in notebook.cells
-              if cell.metadata.get("nbgrader", {}).get("grade_id") == "q2_test")
+    q2 = next(
+        cell
+        for cell in notebook.cells
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "q2_test"
+    )
     texts = "".join(output.get("text", "") for output in q2.outputs)
     assert "Conv2D parameters: 108 is not right: that leaves out the 4 biases" in texts
     assert "1 of 2 points" in texts
@@ -104,10 +111,18 @@ def timeout_batch(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("sleepy") / "course")
     assert release(["sleepy"], execute=False, root=course) == 0
     submissions = course.parent / "submissions"
-    submit(submissions, "yuki", "sleepy", answered(exercise(course, "sleepy"),
-                                                   {"answer": "answer = 42"}))
-    submit(submissions, "zoe", "sleepy", answered(exercise(course, "sleepy"),
-                                                  {"answer": "time.sleep(120)\nanswer = 42"}))
+    submit(
+        submissions,
+        "yuki",
+        "sleepy",
+        answered(exercise(course, "sleepy"), {"answer": "answer = 42"}),
+    )
+    submit(
+        submissions,
+        "zoe",
+        "sleepy",
+        answered(exercise(course, "sleepy"), {"answer": "time.sleep(120)\nanswer = 42"}),
+    )
     workdir = course.parent / "grading"
     arguments = {"output": workdir, "source": course / "solutions", "cell_timeout": 3}
     assert len(grade_all(submissions, **arguments).graded_now) == 2

@@ -46,28 +46,34 @@ def zip_bytes(tmp_path: Path, name: str, entries: dict[str, str | bytes]) -> byt
 
 def files(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` (relative posix path -> text)."""
-    return {path.relative_to(folder).as_posix(): path.read_text(errors="replace")
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_text(errors="replace")
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def placed(result) -> dict[str, str]:
     """student/assignment/name -> source of every placed file."""
-    return {f"{item.student}/{item.assignment}/{item.name}": item.source
-            for item in result.placed}
+    return {f"{item.student}/{item.assignment}/{item.name}": item.source for item in result.placed}
 
 
 def accounted(result) -> list[str]:
     """The sources of every placed, ignored or unplaced file."""
-    return sorted([item.source for item in result.placed]
-                  + [path for path, _ in result.ignored + result.problems])
+    return sorted(
+        [item.source for item in result.placed]
+        + [path for path, _ in result.ignored + result.problems]
+    )
 
 
 def test_plain_folders_per_student_with_assignment_folders_and_attachments(tmp_path):
     export = tmp_path / "export"
     write(export / "alice" / "A1" / "work" / f"{A1}.ipynb", notebook("alice"))
     write(export / "alice" / "A1" / "work" / "data" / "pixels.csv", "1,2,3")
-    write(export / "alice" / "A1" / "work" / ".ipynb_checkpoints" / f"{A1}-checkpoint.ipynb",
-          notebook("old"))
+    write(
+        export / "alice" / "A1" / "work" / ".ipynb_checkpoints" / f"{A1}-checkpoint.ipynb",
+        notebook("old"),
+    )
     write(export / "alice" / ".DS_Store", "junk")
     write(export / "bob" / "Assignment 1" / "A1_Convolutions_And_Parameters.ipynb", notebook("bob"))
     write(export / "carol" / "a2" / "a2_binary_cnn.ipynb", notebook("carol"))
@@ -86,36 +92,45 @@ def test_plain_folders_per_student_with_assignment_folders_and_attachments(tmp_p
         ("export/alice/A1/work/.ipynb_checkpoints", "a Jupyter checkpoint"),
     ]
     written = files(tmp_path / "submissions")
-    assert sorted(written) == ["alice/a1/a1_convolutions_and_parameters.ipynb",
-                               "alice/a1/data/pixels.csv",
-                               "bob/a1/a1_convolutions_and_parameters.ipynb",
-                               "carol/a2/a2_binary_cnn.ipynb"]
+    assert sorted(written) == [
+        "alice/a1/a1_convolutions_and_parameters.ipynb",
+        "alice/a1/data/pixels.csv",
+        "bob/a1/a1_convolutions_and_parameters.ipynb",
+        "carol/a2/a2_binary_cnn.ipynb",
+    ]
     assert "alice" in written[f"alice/a1/{A1}.ipynb"] and "bob" in written[f"bob/a1/{A1}.ipynb"]
 
 
 def test_a_whole_export_zip_with_a_wrapper_folder_and_macos_junk(tmp_path):
-    export = make_zip(tmp_path / "export.zip", {
-        f"submissions/alice/{A1}.ipynb": notebook("alice"),
-        f"submissions/bob/A1/{A1}.ipynb": notebook("bob"),
-        f"__MACOSX/submissions/alice/._{A1}.ipynb": "resource fork",
-    })
+    export = make_zip(
+        tmp_path / "export.zip",
+        {
+            f"submissions/alice/{A1}.ipynb": notebook("alice"),
+            f"submissions/bob/A1/{A1}.ipynb": notebook("bob"),
+            f"__MACOSX/submissions/alice/._{A1}.ipynb": "resource fork",
+        },
+    )
 
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS)
 
-    assert placed(result) == {f"alice/a1/{A1}.ipynb": f"export.zip!submissions/alice/{A1}.ipynb",
-                              f"bob/a1/{A1}.ipynb": f"export.zip!submissions/bob/A1/{A1}.ipynb"}
-    assert result.ignored == [(f"export.zip!__MACOSX/submissions/alice/._{A1}.ipynb",
-                               "a macOS resource folder")]
+    assert placed(result) == {
+        f"alice/a1/{A1}.ipynb": f"export.zip!submissions/alice/{A1}.ipynb",
+        f"bob/a1/{A1}.ipynb": f"export.zip!submissions/bob/A1/{A1}.ipynb",
+    }
+    assert result.ignored == [
+        (f"export.zip!__MACOSX/submissions/alice/._{A1}.ipynb", "a macOS resource folder")
+    ]
     assert result.problems == []
-    assert sorted(files(tmp_path / "submissions")) == [f"alice/a1/{A1}.ipynb",
-                                                        f"bob/a1/{A1}.ipynb"]
+    assert sorted(files(tmp_path / "submissions")) == [f"alice/a1/{A1}.ipynb", f"bob/a1/{A1}.ipynb"]
 
 
 def test_a_zip_per_student_in_a_folder_nested_one_level_deep(tmp_path):
     export = tmp_path / "export"
     make_zip(export / "alice.zip", {f"A1/{A1}.ipynb": notebook("alice"), "A1/helper.py": "x = 1"})
-    make_zip(export / "bob.zip", {"bob_work.zip": zip_bytes(tmp_path, "inner.zip", {
-        f"{A1}.ipynb": notebook("bob")})})
+    make_zip(
+        export / "bob.zip",
+        {"bob_work.zip": zip_bytes(tmp_path, "inner.zip", {f"{A1}.ipynb": notebook("bob")})},
+    )
     two = zip_bytes(tmp_path, "two.zip", {f"{A1}.ipynb": notebook("eve")})
     make_zip(export / "eve.zip", {"one.zip": zip_bytes(tmp_path, "one.zip", {"two.zip": two})})
 
@@ -126,20 +141,27 @@ def test_a_zip_per_student_in_a_folder_nested_one_level_deep(tmp_path):
         "alice/a1/helper.py": "export/alice.zip!A1/helper.py",
         f"bob/a1/{A1}.ipynb": f"export/bob.zip!bob_work.zip!{A1}.ipynb",
     }
-    assert result.problems == [("export/eve.zip!one.zip!two.zip",
-                                "export/eve.zip!one.zip!two.zip is a zip nested more than one "
-                                "level deep")]
-    assert not [path for path in (tmp_path / "submissions").iterdir()
-                if path.name.startswith(".intake")], "the staging folder is removed"
+    assert result.problems == [
+        (
+            "export/eve.zip!one.zip!two.zip",
+            "export/eve.zip!one.zip!two.zip is a zip nested more than one level deep",
+        )
+    ]
+    assert not [
+        path for path in (tmp_path / "submissions").iterdir() if path.name.startswith(".intake")
+    ], "the staging folder is removed"
 
 
 def test_canvas_names_take_the_latest_resubmission(tmp_path):
-    export = make_zip(tmp_path / "canvas.zip", {
-        f"smithjohn_12345_67890_{A1}.ipynb": notebook("first"),
-        f"smithjohn_12345_67891_{A1}-1.ipynb": notebook("second"),
-        "smithjohn_12345_67892_pixels.csv": "1,2",
-        f"doejane_late_23456_78901_{A1}.ipynb": notebook("jane"),
-    })
+    export = make_zip(
+        tmp_path / "canvas.zip",
+        {
+            f"smithjohn_12345_67890_{A1}.ipynb": notebook("first"),
+            f"smithjohn_12345_67891_{A1}-1.ipynb": notebook("second"),
+            "smithjohn_12345_67892_pixels.csv": "1,2",
+            f"doejane_late_23456_78901_{A1}.ipynb": notebook("jane"),
+        },
+    )
 
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS)
 
@@ -148,12 +170,17 @@ def test_canvas_names_take_the_latest_resubmission(tmp_path):
         "smithjohn/a1/pixels.csv": "canvas.zip!smithjohn_12345_67892_pixels.csv",
         f"doejane/a1/{A1}.ipynb": f"canvas.zip!doejane_late_23456_78901_{A1}.ipynb",
     }
-    taken = next(item for item in result.placed if item.name == f"{A1}.ipynb"
-                 and item.student == "smithjohn")
+    taken = next(
+        item for item in result.placed if item.name == f"{A1}.ipynb" and item.student == "smithjohn"
+    )
     assert taken.note == f"the latest of 2; ignored canvas.zip!smithjohn_12345_67890_{A1}.ipynb"
-    assert result.ignored == [(f"canvas.zip!smithjohn_12345_67890_{A1}.ipynb",
-                               f"an older copy of smithjohn/a1/{A1}.ipynb: took "
-                               f"canvas.zip!smithjohn_12345_67891_{A1}-1.ipynb")]
+    assert result.ignored == [
+        (
+            f"canvas.zip!smithjohn_12345_67890_{A1}.ipynb",
+            f"an older copy of smithjohn/a1/{A1}.ipynb: took "
+            f"canvas.zip!smithjohn_12345_67891_{A1}-1.ipynb",
+        )
+    ]
     assert "second" in (tmp_path / "submissions" / "smithjohn" / "a1" / f"{A1}.ipynb").read_text()
     with zipfile.ZipFile(export) as archive:
         assert accounted(result) == sorted(f"canvas.zip!{name}" for name in archive.namelist())
@@ -168,8 +195,10 @@ def test_browser_duplicates_take_the_highest_number_over_the_modification_time(t
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS)
 
     assert placed(result) == {f"alice/a1/{A1}.ipynb": f"export/alice/{A1} (2).ipynb"}
-    assert sorted(path for path, _ in result.ignored) == [f"export/alice/{A1} (1).ipynb",
-                                                           f"export/alice/{A1}.ipynb"]
+    assert sorted(path for path, _ in result.ignored) == [
+        f"export/alice/{A1} (1).ipynb",
+        f"export/alice/{A1}.ipynb",
+    ]
     assert "two" in (tmp_path / "submissions" / "alice" / "a1" / f"{A1}.ipynb").read_text()
 
 
@@ -182,24 +211,33 @@ def test_without_attempt_numbers_the_latest_modification_time_wins(tmp_path):
 
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS)
 
-    assert placed(result) == {f"alice/a1/{A1}.ipynb": f"export/alice/A1/second/{A1}.ipynb",
-                              "alice/a1/data.csv": "export/alice/A1/second/data.csv"}
+    assert placed(result) == {
+        f"alice/a1/{A1}.ipynb": f"export/alice/A1/second/{A1}.ipynb",
+        "alice/a1/data.csv": "export/alice/A1/second/data.csv",
+    }
     assert sorted(result.ignored) == [
-        ("export/alice/A1/first/a1_convolutions_and_parameters.ipynb",
-         f"an older copy of alice/a1/{A1}.ipynb: took export/alice/A1/second/{A1}.ipynb"),
-        ("export/alice/A1/first/data.csv",
-         "an older copy of alice/a1/data.csv: took export/alice/A1/second/data.csv"),
+        (
+            "export/alice/A1/first/a1_convolutions_and_parameters.ipynb",
+            f"an older copy of alice/a1/{A1}.ipynb: took export/alice/A1/second/{A1}.ipynb",
+        ),
+        (
+            "export/alice/A1/first/data.csv",
+            "an older copy of alice/a1/data.csv: took export/alice/A1/second/data.csv",
+        ),
     ]
     assert (tmp_path / "submissions" / "alice" / "a1" / "data.csv").read_text() == "new"
 
 
 def test_moodle_folders_and_online_text(tmp_path):
-    export = make_zip(tmp_path / "moodle.zip", {
-        f"John Smith_12345_assignsubmission_file_/{A1}.ipynb": notebook("john"),
-        "John Smith_12345_assignsubmission_file_/weights/w.txt": "0.5",
-        "John Smith_12345_assignsubmission_onlinetext_/onlinetext.html": "<p>hi</p>",
-        f"Jane Doe_23456_assignsubmission_file_/Copy of {A1}.ipynb": notebook("jane"),
-    })
+    export = make_zip(
+        tmp_path / "moodle.zip",
+        {
+            f"John Smith_12345_assignsubmission_file_/{A1}.ipynb": notebook("john"),
+            "John Smith_12345_assignsubmission_file_/weights/w.txt": "0.5",
+            "John Smith_12345_assignsubmission_onlinetext_/onlinetext.html": "<p>hi</p>",
+            f"Jane Doe_23456_assignsubmission_file_/Copy of {A1}.ipynb": notebook("jane"),
+        },
+    )
 
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS)
 
@@ -208,12 +246,17 @@ def test_moodle_folders_and_online_text(tmp_path):
         f"John_Smith/a1/{A1}.ipynb": f"{folder}/{A1}.ipynb",
         "John_Smith/a1/weights/w.txt": f"{folder}/weights/w.txt",
         f"Jane_Doe/a1/{A1}.ipynb": f"moodle.zip!Jane Doe_23456_assignsubmission_file_/Copy of "
-                                   f"{A1}.ipynb",
+        f"{A1}.ipynb",
     }
     assert [item.note for item in result.placed if item.student == "Jane_Doe"] == [
-        f"renamed from Copy of {A1}.ipynb"]
-    assert result.ignored == [("moodle.zip!John Smith_12345_assignsubmission_onlinetext_/"
-                               "onlinetext.html", "Moodle online text, not a submitted file")]
+        f"renamed from Copy of {A1}.ipynb"
+    ]
+    assert result.ignored == [
+        (
+            "moodle.zip!John Smith_12345_assignsubmission_onlinetext_/onlinetext.html",
+            "Moodle online text, not a submitted file",
+        )
+    ]
     assert result.problems == []
 
 
@@ -230,25 +273,31 @@ def test_blackboard_attempts_take_the_latest_timestamp_and_ignore_receipts(tmp_p
     assert placed(result) == {f"jsmith/a1/{A1}.ipynb": f"export/{late}_{A1}.ipynb"}
     assert sorted(result.ignored) == [
         (f"export/{early}.txt", "an LMS submission receipt"),
-        (f"export/{early}_{A1}.ipynb", f"an older copy of jsmith/a1/{A1}.ipynb: took "
-                                       f"export/{late}_{A1}.ipynb"),
+        (
+            f"export/{early}_{A1}.ipynb",
+            f"an older copy of jsmith/a1/{A1}.ipynb: took export/{late}_{A1}.ipynb",
+        ),
     ]
     assert "late" in (tmp_path / "submissions" / "jsmith" / "a1" / f"{A1}.ipynb").read_text()
 
 
 def test_d2l_folders_take_the_latest_date_and_ignore_the_index_page(tmp_path):
-    export = make_zip(tmp_path / "d2l.zip", {
-        "index.html": "<html></html>",
-        f"111-222 - John Smith - Oct 1, 2026 930 AM/{A1}.ipynb": notebook("morning"),
-        f"112-222 - John Smith - Oct 1, 2026 1200 PM/{A1}.ipynb": notebook("noon"),
-        f"113-333 - Ann Lee - Sep 30, 2026 1100 PM/{A1}.ipynb": notebook("ann"),
-    })
+    export = make_zip(
+        tmp_path / "d2l.zip",
+        {
+            "index.html": "<html></html>",
+            f"111-222 - John Smith - Oct 1, 2026 930 AM/{A1}.ipynb": notebook("morning"),
+            f"112-222 - John Smith - Oct 1, 2026 1200 PM/{A1}.ipynb": notebook("noon"),
+            f"113-333 - Ann Lee - Sep 30, 2026 1100 PM/{A1}.ipynb": notebook("ann"),
+        },
+    )
 
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS)
 
     assert placed(result) == {
-        f"John_Smith/a1/{A1}.ipynb":
-            f"d2l.zip!112-222 - John Smith - Oct 1, 2026 1200 PM/{A1}.ipynb",
+        f"John_Smith/a1/{A1}.ipynb": (
+            f"d2l.zip!112-222 - John Smith - Oct 1, 2026 1200 PM/{A1}.ipynb"
+        ),
         f"Ann_Lee/a1/{A1}.ipynb": f"d2l.zip!113-333 - Ann Lee - Sep 30, 2026 1100 PM/{A1}.ipynb",
     }
     assert ("d2l.zip!index.html", "the D2L index page") in result.ignored
@@ -277,14 +326,21 @@ def test_renamed_notebooks_are_matched_only_when_unambiguous(tmp_path):
     notes = {item.student: item.note for item in result.placed}
     assert notes["bob"] == f"renamed from {A1}-Copy1.ipynb"
     assert notes["carol"] == "renamed from MyWork.ipynb"
-    assert result.ignored == [(f"export/dave/a1/{A1}-Copy1.ipynb",
-                               f"an older copy of dave/a1/{A1}.ipynb: took "
-                               f"export/dave/a1/{A1}.ipynb")]
+    assert result.ignored == [
+        (
+            f"export/dave/a1/{A1}-Copy1.ipynb",
+            f"an older copy of dave/a1/{A1}.ipynb: took export/dave/a1/{A1}.ipynb",
+        )
+    ]
     assert result.problems == [
-        ("export/erin/A6/final a6_part_extra.ipynb",
-         "final a6_part_extra.ipynb could be any of a6_part, a6_part_extra"),
-        ("export/frank/A6/scratch.ipynb",
-         "scratch.ipynb is not a notebook of a6 (expected a6_part.ipynb, a6_part_extra.ipynb)"),
+        (
+            "export/erin/A6/final a6_part_extra.ipynb",
+            "final a6_part_extra.ipynb could be any of a6_part, a6_part_extra",
+        ),
+        (
+            "export/frank/A6/scratch.ipynb",
+            "scratch.ipynb is not a notebook of a6 (expected a6_part.ipynb, a6_part_extra.ipynb)",
+        ),
     ]
 
 
@@ -299,24 +355,31 @@ def test_empty_invalid_and_unplaceable_files_are_reported(tmp_path):
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS)
 
     assert placed(result) == {f"alice/a1/{A1}.ipynb": f"export/alice/{A1}.ipynb"}
-    assert (tmp_path / "submissions" / "alice" / "a1" / f"{A1}.ipynb").read_text() == \
-        '{"cells": [ not JSON'
+    assert (
+        tmp_path / "submissions" / "alice" / "a1" / f"{A1}.ipynb"
+    ).read_text() == '{"cells": [ not JSON'
     [(path, why)] = result.warnings
     assert path == f"export/alice/{A1}.ipynb"
     assert why.startswith("not a valid notebook (Notebook does not appear to be JSON")
     assert why.endswith("copied, the grader records it as invalid")
     assert result.ignored == [("export/bob/empty.txt", "an empty file (0 bytes)")]
     assert sorted(result.problems) == [
-        ("export/README.txt", "not inside a student's folder, and its name matches no LMS "
-                              "pattern (canvas, moodle, blackboard, d2l)"),
+        (
+            "export/README.txt",
+            "not inside a student's folder, and its name matches no LMS "
+            "pattern (canvas, moodle, blackboard, d2l)",
+        ),
         (f"export/bob/{A1}.ipynb", "an empty file (0 bytes)"),
         ("export/carol/notes.md", "cannot tell which assignment notes.md belongs to"),
     ]
 
 
 def test_a_roster_maps_lms_ids_names_and_emails_and_reports_unknown_students(tmp_path):
-    roster = write(tmp_path / "roster.csv", "student,lms_id,name,email\n"
-                   "s001,12345,John Smith,john@uni.edu\ns002,,Jane Doe,\ns003,,,ann@uni.edu\n")
+    roster = write(
+        tmp_path / "roster.csv",
+        "student,lms_id,name,email\n"
+        "s001,12345,John Smith,john@uni.edu\ns002,,Jane Doe,\ns003,,,ann@uni.edu\n",
+    )
     export = tmp_path / "export"
     write(export / f"smithjohn_12345_1_{A1}.ipynb", notebook("john"))
     write(export / f"doejane_23456_2_{A1}.ipynb", notebook("jane"))
@@ -325,38 +388,54 @@ def test_a_roster_maps_lms_ids_names_and_emails_and_reports_unknown_students(tmp
 
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS, roster=roster)
 
-    assert placed(result) == {f"s001/a1/{A1}.ipynb": f"export/smithjohn_12345_1_{A1}.ipynb",
-                              f"s002/a1/{A1}.ipynb": f"export/doejane_23456_2_{A1}.ipynb",
-                              f"s003/a1/{A1}.ipynb": f"export/ann@uni.edu/{A1}.ipynb"}
-    assert result.problems == [(f"export/zedzed_99999_3_{A1}.ipynb",
-                                f"LMS student 'zedzed' (id 99999) is not in the roster {roster}")]
+    assert placed(result) == {
+        f"s001/a1/{A1}.ipynb": f"export/smithjohn_12345_1_{A1}.ipynb",
+        f"s002/a1/{A1}.ipynb": f"export/doejane_23456_2_{A1}.ipynb",
+        f"s003/a1/{A1}.ipynb": f"export/ann@uni.edu/{A1}.ipynb",
+    }
+    assert result.problems == [
+        (
+            f"export/zedzed_99999_3_{A1}.ipynb",
+            f"LMS student 'zedzed' (id 99999) is not in the roster {roster}",
+        )
+    ]
     assert sorted(files(tmp_path / "submissions")) == [f"s00{n}/a1/{A1}.ipynb" for n in (1, 2, 3)]
 
 
 def test_a_roster_without_a_student_column_is_refused(tmp_path):
     roster = write(tmp_path / "roster.csv", "id,name\n1,John\n")
     (tmp_path / "export").mkdir()
-    with pytest.raises(ValueError, match=r"roster .*roster.csv has no 'student' column \(it has "
-                                         r"id, name\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"roster .*roster.csv has no 'student' column \(it has "
+        r"id, name\)",
+    ):
         collect_submissions(tmp_path / "export", tmp_path / "out", ASSIGNMENTS, roster=roster)
 
 
 def test_two_lms_entries_mapping_to_one_student_are_a_conflict(tmp_path):
-    export = make_zip(tmp_path / "moodle.zip", {
-        f"John Smith_12345_assignsubmission_file_/{A1}.ipynb": notebook("one"),
-        f"John Smith_67890_assignsubmission_file_/{A1}.ipynb": notebook("two"),
-        f"Ann Lee_11111_assignsubmission_file_/{A1}.ipynb": notebook("ann"),
-    })
+    export = make_zip(
+        tmp_path / "moodle.zip",
+        {
+            f"John Smith_12345_assignsubmission_file_/{A1}.ipynb": notebook("one"),
+            f"John Smith_67890_assignsubmission_file_/{A1}.ipynb": notebook("two"),
+            f"Ann Lee_11111_assignsubmission_file_/{A1}.ipynb": notebook("ann"),
+        },
+    )
 
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS)
 
     assert placed(result) == {
-        f"Ann_Lee/a1/{A1}.ipynb": f"moodle.zip!Ann Lee_11111_assignsubmission_file_/{A1}.ipynb"}
-    why = ("conflict: the LMS entries 'John Smith' (id 12345), 'John Smith' (id 67890) all map "
-           "to student John_Smith")
+        f"Ann_Lee/a1/{A1}.ipynb": f"moodle.zip!Ann Lee_11111_assignsubmission_file_/{A1}.ipynb"
+    }
+    why = (
+        "conflict: the LMS entries 'John Smith' (id 12345), 'John Smith' (id 67890) all map "
+        "to student John_Smith"
+    )
     assert result.problems == [
         (f"moodle.zip!John Smith_12345_assignsubmission_file_/{A1}.ipynb", why),
-        (f"moodle.zip!John Smith_67890_assignsubmission_file_/{A1}.ipynb", why)]
+        (f"moodle.zip!John Smith_67890_assignsubmission_file_/{A1}.ipynb", why),
+    ]
     assert not (tmp_path / "submissions" / "John_Smith").exists()
 
 
@@ -369,10 +448,14 @@ def test_a_roster_conflict_between_two_lms_accounts(tmp_path):
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS, roster=roster)
 
     assert result.placed == []
-    why = ("conflict: the LMS entries 'johnsmith' (id 55555), 'smithjohn' (id 12345) all map to "
-           "student s001")
-    assert sorted(result.problems) == [(f"export/johnsmith_55555_2_{A1}.ipynb", why),
-                                       (f"export/smithjohn_12345_1_{A1}.ipynb", why)]
+    why = (
+        "conflict: the LMS entries 'johnsmith' (id 55555), 'smithjohn' (id 12345) all map to "
+        "student s001"
+    )
+    assert sorted(result.problems) == [
+        (f"export/johnsmith_55555_2_{A1}.ipynb", why),
+        (f"export/smithjohn_12345_1_{A1}.ipynb", why),
+    ]
 
 
 def test_a_pattern_replaces_the_lms_patterns(tmp_path):
@@ -384,12 +467,17 @@ def test_a_pattern_replaces_the_lms_patterns(tmp_path):
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS, pattern=pattern)
 
     assert placed(result) == {f"jsmith/a1/{A1}.ipynb": f"export/hw-a1--jsmith--{A1}.ipynb"}
-    assert result.problems == [(f"export/alice/{A1}.ipynb", f"no folder or file name of "
-                                f"export/alice/{A1}.ipynb matches the pattern")]
+    assert result.problems == [
+        (
+            f"export/alice/{A1}.ipynb",
+            f"no folder or file name of export/alice/{A1}.ipynb matches the pattern",
+        )
+    ]
     with pytest.raises(ValueError, match=r"pattern '\(x' is not a regular expression"):
         collect_submissions(export, tmp_path / "other", ASSIGNMENTS, pattern="(x")
-    with pytest.raises(ValueError, match=re.escape("pattern 'hw-(?P<who>\\\\w+)' has no "
-                                                   "(?P<student>...) group")):
+    with pytest.raises(
+        ValueError, match=re.escape("pattern 'hw-(?P<who>\\\\w+)' has no (?P<student>...) group")
+    ):
         collect_submissions(export, tmp_path / "other", ASSIGNMENTS, pattern=r"hw-(?P<who>\w+)")
 
 
@@ -405,8 +493,12 @@ def test_files_already_in_the_target_are_not_overwritten_unless_forced(tmp_path)
     refused = collect_submissions(export, target, ASSIGNMENTS)
     destination = target / "alice" / "a1" / f"{A1}.ipynb"
     assert refused.placed == []
-    assert refused.problems == [(f"export/alice/{A1}.ipynb", f"{destination} already exists and "
-                                 "differs: not overwritten (force replaces it)")]
+    assert refused.problems == [
+        (
+            f"export/alice/{A1}.ipynb",
+            f"{destination} already exists and differs: not overwritten (force replaces it)",
+        )
+    ]
     assert "first" in destination.read_text()
 
     forced = collect_submissions(export, target, ASSIGNMENTS, force=True)
@@ -414,7 +506,8 @@ def test_files_already_in_the_target_are_not_overwritten_unless_forced(tmp_path)
 
 
 def test_malicious_zip_entries_are_refused_and_nothing_is_written_outside_the_target(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     monkeypatch.setattr(intake, "MAX_FILE_BYTES", 1000)
     outside = tmp_path / "outside_absolute.ipynb"
     export = tmp_path / "export.zip"
@@ -434,21 +527,34 @@ def test_malicious_zip_entries_are_refused_and_nothing_is_written_outside_the_ta
 
     assert placed(result) == {f"alice/a1/{A1}.ipynb": f"export.zip!alice/{A1}.ipynb"}
     assert result.problems == [
-        ("export.zip!../../evil.ipynb", "zip entry '../../evil.ipynb' of export.zip refused: a "
-                                        "path that leaves the archive (..)"),
-        ("export.zip!alice/../../../evil2.ipynb", "zip entry 'alice/../../../evil2.ipynb' of "
-                                                  "export.zip refused: a path that leaves the "
-                                                  "archive (..)"),
-        (f"export.zip!{outside}", f"zip entry '{outside}' of export.zip refused: an absolute "
-                                  "path"),
-        ("export.zip!alice/link.ipynb", "zip entry 'alice/link.ipynb' of export.zip refused: a "
-                                        "symbolic link"),
-        ("export.zip!alice/bomb.csv", "zip entry 'alice/bomb.csv' of export.zip refused: 50000 "
-                                      "bytes, over the 1000 bytes a file may have"),
+        (
+            "export.zip!../../evil.ipynb",
+            "zip entry '../../evil.ipynb' of export.zip refused: a "
+            "path that leaves the archive (..)",
+        ),
+        (
+            "export.zip!alice/../../../evil2.ipynb",
+            "zip entry 'alice/../../../evil2.ipynb' of "
+            "export.zip refused: a path that leaves the "
+            "archive (..)",
+        ),
+        (f"export.zip!{outside}", f"zip entry '{outside}' of export.zip refused: an absolute path"),
+        (
+            "export.zip!alice/link.ipynb",
+            "zip entry 'alice/link.ipynb' of export.zip refused: a symbolic link",
+        ),
+        (
+            "export.zip!alice/bomb.csv",
+            "zip entry 'alice/bomb.csv' of export.zip refused: 50000 "
+            "bytes, over the 1000 bytes a file may have",
+        ),
     ]
     after = {path for path in tmp_path.rglob("*")}
     assert {path for path in after - before if target not in path.parents} == {
-        tmp_path / "deep", tmp_path / "deep" / "er", target}
+        tmp_path / "deep",
+        tmp_path / "deep" / "er",
+        target,
+    }
     assert sorted(files(target)) == [f"alice/a1/{A1}.ipynb"]
     with zipfile.ZipFile(export) as archive:
         assert accounted(result) == sorted(f"export.zip!{name}" for name in archive.namelist())
@@ -464,20 +570,27 @@ def test_windows_drive_and_backslash_entries_are_refused(tmp_path):
     assert result.placed == []
     assert [why for _, why in result.problems] == [
         f"zip entry {drive!r} of export.zip refused: an absolute path",
-        f"zip entry {dotdot!r} of export.zip refused: a path that leaves the archive (..)"]
+        f"zip entry {dotdot!r} of export.zip refused: a path that leaves the archive (..)",
+    ]
 
 
 def test_the_total_size_limit_stops_an_archive_that_unpacks_too_much(tmp_path, monkeypatch):
     monkeypatch.setattr(intake, "MAX_TOTAL_BYTES", 1500)
-    export = make_zip(tmp_path / "export.zip", {f"alice/{A1}.ipynb": notebook(),
-                                                "alice/one.csv": "1" * 1000,
-                                                "alice/two.csv": "2" * 1000})
+    export = make_zip(
+        tmp_path / "export.zip",
+        {f"alice/{A1}.ipynb": notebook(), "alice/one.csv": "1" * 1000, "alice/two.csv": "2" * 1000},
+    )
 
     result = collect_submissions(export, tmp_path / "submissions", ASSIGNMENTS)
 
-    assert result.problems == [("export.zip!alice/two.csv", "zip entry 'alice/two.csv' of "
-                                "export.zip refused: over the size limits (104857600 bytes a "
-                                "file, 1500 bytes in all)")]
+    assert result.problems == [
+        (
+            "export.zip!alice/two.csv",
+            "zip entry 'alice/two.csv' of "
+            "export.zip refused: over the size limits (104857600 bytes a "
+            "file, 1500 bytes in all)",
+        )
+    ]
     assert sorted(files(tmp_path / "submissions")) == [f"alice/a1/{A1}.ipynb", "alice/a1/one.csv"]
 
 
@@ -492,16 +605,19 @@ def test_a_broken_zip_and_a_symlink_in_a_folder_export_are_reported(tmp_path):
 
     assert result.placed == []
     assert result.problems == [
-        ("export/alice.zip", "export/alice.zip is not a readable zip archive: File is not a zip "
-                             "file"),
+        (
+            "export/alice.zip",
+            "export/alice.zip is not a readable zip archive: File is not a zip file",
+        ),
         (f"export/bob/{A1}.ipynb", f"export/bob/{A1}.ipynb is a symbolic link: not followed"),
     ]
 
 
 def test_the_default_assignments_are_the_course_exercises(tmp_path):
     assert default_assignments(["a1"]) == {"a1": [A1]}
-    with pytest.raises(ValueError, match="unknown assignment a9: .*exercises has a1, a2, a3, a4, "
-                                         "a5"):
+    with pytest.raises(
+        ValueError, match="unknown assignment a9: .*exercises has a1, a2, a3, a4, a5"
+    ):
         default_assignments(["a9"])
     export = tmp_path / "export"
     write(export / "alice" / f"{A1}.ipynb", notebook("one"))
@@ -512,36 +628,40 @@ def test_the_default_assignments_are_the_course_exercises(tmp_path):
 
     assert placed(result) == {
         f"alice/a1/{A1}.ipynb": f"export/alice/{A1}.ipynb",
-        "alice/a5/a5_transfer_across_sizes.ipynb":
-            "export/alice/Assignment 5/a5_transfer_across_sizes.ipynb",
+        "alice/a5/a5_transfer_across_sizes.ipynb": (
+            "export/alice/Assignment 5/a5_transfer_across_sizes.ipynb"
+        ),
         "bob/a2/a2_binary_cnn.ipynb": "export/bob/a2_binary_cnn (1).ipynb",
     }
     assert result.problems == []
 
 
 def test_the_collect_command_prints_each_student_and_problem_and_exits_1_on_problems(
-        tmp_path, capsys):
+    tmp_path, capsys
+):
     export, target = tmp_path / "export", tmp_path / "submissions"
     write(export / "alice" / "A1" / f"{A1}.ipynb", notebook("alice"))
     write(export / "alice" / "A1" / "data.csv", "1,2")
 
     assert cli.main(["collect", str(export), "--to", str(target), "--assignment", "a1"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"alice: a1/{A1}.ipynb, a1/data.csv",
-                     f"2 files placed for 1 students in {target}; 0 ignored, 0 warnings, "
-                     "0 not placed"]
+    assert lines == [
+        f"alice: a1/{A1}.ipynb, a1/data.csv",
+        f"2 files placed for 1 students in {target}; 0 ignored, 0 warnings, 0 not placed",
+    ]
 
     write(export / "stray.ipynb", notebook())
     assert cli.main(["collect", str(export), "--to", str(target), "--assignment", "a1"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"alice: a1/{A1}.ipynb, a1/data.csv",
-                     "  a1/a1_convolutions_and_parameters.ipynb from "
-                     f"export/alice/A1/{A1}.ipynb: already there, unchanged",
-                     "  a1/data.csv from export/alice/A1/data.csv: already there, unchanged",
-                     "problem: export/stray.ipynb: not inside a student's folder, and its name "
-                     "matches no LMS pattern (canvas, moodle, blackboard, d2l)",
-                     f"2 files placed for 1 students in {target}; 0 ignored, 0 warnings, "
-                     "1 not placed"]
+    assert lines == [
+        f"alice: a1/{A1}.ipynb, a1/data.csv",
+        "  a1/a1_convolutions_and_parameters.ipynb from "
+        f"export/alice/A1/{A1}.ipynb: already there, unchanged",
+        "  a1/data.csv from export/alice/A1/data.csv: already there, unchanged",
+        "problem: export/stray.ipynb: not inside a student's folder, and its name "
+        "matches no LMS pattern (canvas, moodle, blackboard, d2l)",
+        f"2 files placed for 1 students in {target}; 0 ignored, 0 warnings, 1 not placed",
+    ]
 
     assert cli.main(["collect", str(tmp_path / "missing.zip"), "--to", str(target)]) == 2
     assert "is neither a folder nor a .zip file" in capsys.readouterr().err

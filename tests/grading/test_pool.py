@@ -14,10 +14,12 @@ def test_the_default_is_the_cores_unless_memory_is_short(monkeypatch):
     monkeypatch.delenv("CNNCOURSE_WORKERS", raising=False)
     monkeypatch.setattr(pool.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     assert default_workers(memory_gib=64).count == 4
-    assert default_workers(memory_gib=13).count == 2      # 6 GiB per submission
+    assert default_workers(memory_gib=13).count == 2  # 6 GiB per submission
     assert default_workers(memory_gib=3).count == 1
-    assert default_workers(memory_gib=64).reason == \
-        "4 cores, 64 GiB of memory free, 6 GiB per submission"
+    assert (
+        default_workers(memory_gib=64).reason
+        == "4 cores, 64 GiB of memory free, 6 GiB per submission"
+    )
 
 
 def test_the_environment_can_set_the_default(monkeypatch):

@@ -19,9 +19,19 @@ from .helpers import HIDDEN_MARKER
 
 
 def grade_cell(outputs, points=2):
-    cell = new_code_cell("question.score()", metadata={"nbgrader": {
-        "grade": True, "solution": False, "locked": True, "grade_id": "q", "points": points,
-        "schema_version": 3}})
+    cell = new_code_cell(
+        "question.score()",
+        metadata={
+            "nbgrader": {
+                "grade": True,
+                "solution": False,
+                "locked": True,
+                "grade_id": "q",
+                "points": points,
+                "schema_version": 3,
+            }
+        },
+    )
     cell.outputs = outputs
     return cell
 
@@ -37,8 +47,13 @@ def run(preprocessor, *cells):
 
 
 def test_stderr_no_longer_zeroes_a_passing_test_cell():
-    passing = grade_cell([new_output("stream", name="stdout", text="[ok] fine\n"), stderr(),
-                         new_output("execute_result", data={"text/plain": "2"})])
+    passing = grade_cell(
+        [
+            new_output("stream", name="stdout", text="[ok] fine\n"),
+            stderr(),
+            new_output("execute_result", data={"text/plain": "2"}),
+        ]
+    )
     assert determine_grade(passing)[0] == 0  # nbgrader's rule, before the preprocessor
     run(StderrAsStdout(), passing)
     assert determine_grade(passing)[0] == 2
@@ -47,19 +62,37 @@ def test_stderr_no_longer_zeroes_a_passing_test_cell():
 
 def test_partial_credit_survives_stderr_and_a_failing_cell_still_gets_zero():
     partial = grade_cell([stderr(), new_output("execute_result", data={"text/plain": "1.5"})])
-    failing = grade_cell([stderr(), new_output("error", ename="AssertionError", evalue="no",
-                                              traceback=["AssertionError: no"])])
+    failing = grade_cell(
+        [
+            stderr(),
+            new_output(
+                "error", ename="AssertionError", evalue="no", traceback=["AssertionError: no"]
+            ),
+        ]
+    )
     run(StderrAsStdout(), partial, failing)
     assert determine_grade(partial)[0] == 1.5
     assert determine_grade(failing)[0] == 0
 
 
 def test_hidden_tests_and_their_tracebacks_are_hidden():
-    source = ("question.add(visible)\n### BEGIN HIDDEN TESTS\n"
-              f"assert secret == 3  # {HIDDEN_MARKER}\n### END HIDDEN TESTS\nquestion.score()")
-    cell = grade_cell([new_output("error", ename="AssertionError", evalue="Q: 0 of 2 points",
-                                 traceback=[f"----> 3 assert secret == 3  # {HIDDEN_MARKER}",
-                                            "AssertionError: Q: 0 of 2 points"])])
+    source = (
+        "question.add(visible)\n### BEGIN HIDDEN TESTS\n"
+        f"assert secret == 3  # {HIDDEN_MARKER}\n### END HIDDEN TESTS\nquestion.score()"
+    )
+    cell = grade_cell(
+        [
+            new_output(
+                "error",
+                ename="AssertionError",
+                evalue="Q: 0 of 2 points",
+                traceback=[
+                    f"----> 3 assert secret == 3  # {HIDDEN_MARKER}",
+                    "AssertionError: Q: 0 of 2 points",
+                ],
+            )
+        ]
+    )
     cell.source = source
     answer = new_code_cell("x = '### BEGIN HIDDEN TESTS' # a student's text")
     run(HideHiddenTests(), cell, answer)
@@ -107,10 +140,30 @@ def test_answers_waiting_for_manual_grading_are_shown_as_pending():
 
     from cnncourse.grading.preprocessors import MarkPendingGrades
 
-    written = new_markdown_cell("My answer.", metadata={"nbgrader": {
-        "grade": True, "solution": True, "grade_id": "essay", "points": 2, "score": None}})
-    test = new_code_cell("question.score()", metadata={"nbgrader": {
-        "grade": True, "solution": False, "grade_id": "q1_test", "points": 3, "score": 3}})
+    written = new_markdown_cell(
+        "My answer.",
+        metadata={
+            "nbgrader": {
+                "grade": True,
+                "solution": True,
+                "grade_id": "essay",
+                "points": 2,
+                "score": None,
+            }
+        },
+    )
+    test = new_code_cell(
+        "question.score()",
+        metadata={
+            "nbgrader": {
+                "grade": True,
+                "solution": False,
+                "grade_id": "q1_test",
+                "points": 3,
+                "score": 3,
+            }
+        },
+    )
     notebook, _ = MarkPendingGrades().preprocess(new_notebook(cells=[written, test]), {})
     texts = [cell.source for cell in notebook.cells]
     assert texts[0].startswith("**Grading is not finished:** 1 answer worth 2 points")

@@ -21,8 +21,10 @@ def _scores(url: str) -> dict[str, float]:
     from nbgrader.api import Gradebook
 
     with Gradebook(url) as gradebook:
-        return {submission.student.id: float(submission.score)
-                for submission in gradebook.find_assignment("demo").submissions}
+        return {
+            submission.student.id: float(submission.score)
+            for submission in gradebook.find_assignment("demo").submissions
+        }
 
 
 def test_a_late_submission_and_a_fixed_test_are_graded_again(tmp_path, postgres_gradebook):
@@ -34,8 +36,12 @@ def test_a_late_submission_and_a_fixed_test_are_graded_again(tmp_path, postgres_
     submissions = tmp_path / "submissions"
     submit(submissions, "alice", "demo", answered(exercise(course, "demo"), RIGHT))
     submit(submissions, "bob", "demo", answered(exercise(course, "demo"), MISTAKES))
-    arguments = {"gradebook": postgres_gradebook, "output": tmp_path / "grading",
-                 "source": course / "solutions", "workers": 2}
+    arguments = {
+        "gradebook": postgres_gradebook,
+        "output": tmp_path / "grading",
+        "source": course / "solutions",
+        "workers": 2,
+    }
     first = grade_all(submissions, **arguments)
     assert sorted(first.graded_now) == ["alice/demo", "bob/demo"]
     assert _scores(postgres_gradebook) == {"alice": 5.0, "bob": 2.0}
@@ -56,8 +62,9 @@ def test_a_late_submission_and_a_fixed_test_are_graded_again(tmp_path, postgres_
     path = course / "solutions" / "demo" / "demo.ipynb"
     notebook = nbformat.read(str(path), as_version=4)
     for cell in notebook.cells:
-        cell.source = cell.source.replace("that leaves out the 4 biases",
-                                          "that forgets the 4 biases")
+        cell.source = cell.source.replace(
+            "that leaves out the 4 biases", "that forgets the 4 biases"
+        )
     nbformat.write(notebook, str(path))
     lines.clear()
     fixed = grade_all(submissions, regrade=True, echo=lines.append, **arguments)

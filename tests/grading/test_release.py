@@ -75,14 +75,18 @@ def test_release_executes_the_solutions_and_wants_full_marks(course, capsys):
     assert all(cell.execution_count for cell in executed.cells if cell.cell_type == "code")
     assert release(["sleepy"], check=True, root=course) == 0  # outputs never reach exercises/
     test = executed.cells[3]
-    test.source = ("from cnncourse import checks\nq = checks.Question('answer')\n"
-                   "q.add(checks.Result.ok('right'), points=0.5)\nq.score()")
+    test.source = (
+        "from cnncourse import checks\nq = checks.Question('answer')\n"
+        "q.add(checks.Result.ok('right'), points=0.5)\nq.score()"
+    )
     nbformat.write(executed, str(course / "solutions" / "sleepy" / "sleepy.ipynb"))
     capsys.readouterr()
     assert release(["sleepy"], root=course) == 1
     out = capsys.readouterr().out
-    assert ("problem: solutions/sleepy/sleepy.ipynb: test cell answer_test gives 0.5 of 1 "
-            "points with the reference solution") in out
+    assert (
+        "problem: solutions/sleepy/sleepy.ipynb: test cell answer_test gives 0.5 of 1 "
+        "points with the reference solution"
+    ) in out
     test.source = test.source.replace("q.score()", "score = q.score()")
     nbformat.write(executed, str(course / "solutions" / "sleepy" / "sleepy.ipynb"))
     assert release(["sleepy"], root=course) == 1
@@ -98,6 +102,12 @@ def test_the_nbgrader_command_makes_the_same_exercises(repo, tmp_path):
     environment = dict(os.environ, PATH=scripts + os.pathsep + os.environ.get("PATH", ""))
     completed = subprocess.run(
         [sys.executable, "-m", "nbgrader", "generate_assignment", "sleepy", "--force"],
-        check=False, cwd=course, env=environment, capture_output=True, text=True, timeout=300)
+        check=False,
+        cwd=course,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert completed.returncode == 0, completed.stderr
     assert release(["sleepy"], check=True, root=course) == 0

@@ -68,8 +68,11 @@ def assignments(output):
 
 
 def histogram(output, assignment="demo"):
-    return [int(row["submissions"]) for row in read(output / SCORES_FILE)
-            if row["assignment"] == assignment]
+    return [
+        int(row["submissions"])
+        for row in read(output / SCORES_FILE)
+        if row["assignment"] == assignment
+    ]
 
 
 @pytest.mark.slow
@@ -89,25 +92,37 @@ def test_questions_are_named_by_their_title_with_their_statistics(report):
 @pytest.mark.slow
 def test_discrimination_of_the_demo_questions(report):
     # q1 - 2 = [1, -1, -2, 1, 1], totals - 3 = [2, -1, -3, 2, 0]: 11 / sqrt(8 * 18) = 11 / 12
-    assert float(questions(report)["q1_test"]["discrimination"]) == pytest.approx(11 / 12,
-                                                                                 abs=1e-3)
+    assert float(questions(report)["q1_test"]["discrimination"]) == pytest.approx(11 / 12, abs=1e-3)
     # q2 - 1 = [1, 0, -1, 1, -1]: 7 / sqrt(4 * 18)
     assert float(questions(report)["q2_test"]["discrimination"]) == pytest.approx(
-        7 / math.sqrt(72), abs=1e-3)
+        7 / math.sqrt(72), abs=1e-3
+    )
 
 
 @pytest.mark.slow
 def test_statuses_are_counted_apart(report):
     demo, hw99 = assignments(report)["demo"], assignments(report)["hw99"]
-    assert (demo["submissions"], demo["counted"], demo["graded"], demo["tampered"]) == \
-        ("6", "5", "4", "1")
-    assert (demo["invalid"], demo["failed"], demo["timeout"], demo["missing"]) == \
-        ("1", "0", "0", "0")
+    assert (demo["submissions"], demo["counted"], demo["graded"], demo["tampered"]) == (
+        "6",
+        "5",
+        "4",
+        "1",
+    )
+    assert (demo["invalid"], demo["failed"], demo["timeout"], demo["missing"]) == (
+        "1",
+        "0",
+        "0",
+        "0",
+    )
     assert (demo["max_score"], demo["pending_manual"]) == ("5", "0")
     assert float(demo["mean"]) == pytest.approx(3.0) and float(demo["median"]) == 3.0
     assert float(demo["sd"]) == pytest.approx(math.sqrt(18 / 5), abs=1e-3)
-    assert (hw99["submissions"], hw99["failed"], hw99["counted"], hw99["mean"]) == \
-        ("1", "1", "0", "")
+    assert (hw99["submissions"], hw99["failed"], hw99["counted"], hw99["mean"]) == (
+        "1",
+        "1",
+        "0",
+        "",
+    )
 
 
 @pytest.mark.slow
@@ -150,22 +165,26 @@ def test_written_answers_waiting_for_formgrader_are_pending(graded_batch, tmp_pa
 
     workdir, db_url = copy_workdir(graded_batch.workdir, tmp_path / "grading")
     with Gradebook(db_url) as gradebook:  # a written answer, as `grade` records one
-        essay = gradebook.add_grade_cell("q3_essay", "demo", "demo", max_score=2,
-                                         cell_type="markdown")
+        essay = gradebook.add_grade_cell(
+            "q3_essay", "demo", "demo", max_score=2, cell_type="markdown"
+        )
         for submission in gradebook.assignment_submissions("demo"):
-            gradebook.db.add(Grade(cell=essay, notebook=submission.notebooks[0],
-                                   needs_manual_grade=True))
+            gradebook.db.add(
+                Grade(cell=essay, notebook=submission.notebooks[0], needs_manual_grade=True)
+            )
         gradebook.db.commit()
         graded = gradebook.find_grade("q3_essay", "demo", "demo", "alice")
         graded.manual_score, graded.needs_manual_grade = 2.0, False
         gradebook.db.commit()
     assert class_report(workdir, tmp_path / "report") == 0
     essay_row = questions(tmp_path / "report")["q3_essay"]
-    assert (essay_row["question"], essay_row["kind"], essay_row["max_points"]) == \
-        ("q3_essay", "markdown", "2")
+    assert (essay_row["question"], essay_row["kind"], essay_row["max_points"]) == (
+        "q3_essay",
+        "markdown",
+        "2",
+    )
     # alice's grade counts; the four pending ones are left out of the mean, not zeros
-    assert (essay_row["submissions"], essay_row["pending"], essay_row["passed"]) == \
-        ("1", "4", "1")
+    assert (essay_row["submissions"], essay_row["pending"], essay_row["passed"]) == ("1", "4", "1")
     assert float(essay_row["mean_points"]) == 2.0 and essay_row["discrimination"] == ""
     demo = assignments(tmp_path / "report")["demo"]
     assert (demo["pending_manual"], demo["max_score"]) == ("4", "7")

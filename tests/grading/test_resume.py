@@ -18,8 +18,16 @@ from .helpers import MISTAKES, RIGHT, answered, exercise, submit
 
 # Eight, so that the batch's checks come in two chunks of four (`batch.CHUNK`): the kill lands
 # after the first chunk is recorded, while the second is still running its phase 1.
-STUDENTS = {"ann": RIGHT, "ben": MISTAKES, "cid": RIGHT, "dee": MISTAKES,
-            "eva": RIGHT, "fay": MISTAKES, "gus": RIGHT, "hal": MISTAKES}
+STUDENTS = {
+    "ann": RIGHT,
+    "ben": MISTAKES,
+    "cid": RIGHT,
+    "dee": MISTAKES,
+    "eva": RIGHT,
+    "fay": MISTAKES,
+    "gus": RIGHT,
+    "hal": MISTAKES,
+}
 EXPECTED = {name: 5.0 if answers is RIGHT else 2.0 for name, answers in STUDENTS.items()}
 
 
@@ -29,14 +37,29 @@ def test_a_killed_batch_resumes_without_losing_or_doubling_grades(demo_course, t
     for student, answers in STUDENTS.items():
         submit(submissions, student, "demo", answered(exercise(demo_course, "demo"), answers))
     workdir = tmp_path / "grading"
-    command = [sys.executable, "-m", "cnncourse", "grade", str(submissions), "--output",
-               str(workdir)]
-    grader = subprocess.Popen(command, cwd=demo_course, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "cnncourse",
+        "grade",
+        str(submissions),
+        "--output",
+        str(workdir),
+    ]
+    grader = subprocess.Popen(
+        command,
+        cwd=demo_course,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     journal = workdir / "outcomes"
     deadline = time.monotonic() + 600
-    while time.monotonic() < deadline and grader.poll() is None and \
-            len(list(journal.glob("*.json"))) < 1:
+    while (
+        time.monotonic() < deadline
+        and grader.poll() is None
+        and len(list(journal.glob("*.json"))) < 1
+    ):
         time.sleep(0.2)
     assert grader.poll() is None, "the batch ended before it could be killed"
     os.killpg(grader.pid, signal.SIGKILL)
@@ -46,8 +69,9 @@ def test_a_killed_batch_resumes_without_losing_or_doubling_grades(demo_course, t
 
     result = grade_all(submissions, output=workdir, source=demo_course / "solutions")
     assert sorted(result.skipped) == sorted(f"{name}/demo" for name in recorded)
-    assert sorted(result.graded_now) == sorted(f"{name}/demo" for name in STUDENTS
-                                               if name not in recorded)
+    assert sorted(result.graded_now) == sorted(
+        f"{name}/demo" for name in STUDENTS if name not in recorded
+    )
     rows = read_grades(workdir)
     assert sorted(row["student"] for row in rows) == sorted(STUDENTS)  # once each
     assert {row["student"]: float(row["score"]) for row in rows} == EXPECTED

@@ -17,8 +17,13 @@ from tests.conftest import REPO
 
 ASSIGNMENTS = sorted(path.name for path in (REPO / "exercises").iterdir() if path.is_dir())
 _HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.DOTALL)
-FORBIDDEN = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-             "BEGIN MARK SCHEME")
+FORBIDDEN = (
+    "BEGIN SOLUTION",
+    "END SOLUTION",
+    "BEGIN HIDDEN TESTS",
+    "END HIDDEN TESTS",
+    "BEGIN MARK SCHEME",
+)
 
 
 def _bundle(tmp_path, assignment):
@@ -39,15 +44,22 @@ def _expected_numbers(assignment: str) -> set[int]:
                     tree = ast.parse(hidden)
                 except SyntaxError:
                     continue
-                numbers |= {node.value for node in ast.walk(tree)
-                            if isinstance(node, ast.Constant) and type(node.value) is int
-                            and node.value >= 100}
+                numbers |= {
+                    node.value
+                    for node in ast.walk(tree)
+                    if isinstance(node, ast.Constant)
+                    and type(node.value) is int
+                    and node.value >= 100
+                }
     return numbers
 
 
 def _code_text(notebook) -> str:
-    return "\n".join(cell.source + "\n" + str(cell.get("outputs", ""))
-                     for cell in notebook.cells if cell.cell_type == "code")
+    return "\n".join(
+        cell.source + "\n" + str(cell.get("outputs", ""))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    )
 
 
 def _markdown_text(notebook) -> str:
@@ -83,8 +95,15 @@ def test_no_expected_value_reaches_the_students_code_cells(tmp_path, assignment)
             forms = {str(number), f"{number:,}", f"{number:_}"}
             if any(form in stated for form in forms):
                 continue  # the question's text gives it: part of the task, not an answer
-            leaked = [form for form in forms if re.search(rf"(?<![\d.,_]){re.escape(form)}"
-                                                          rf"(?![\d_]|,\d)", code)]
+            leaked = [
+                form
+                for form in forms
+                if re.search(
+                    rf"(?<![\d.,_]){re.escape(form)}"
+                    rf"(?![\d_]|,\d)",
+                    code,
+                )
+            ]
             assert not leaked, f"{name}: the expected value {number} is in a code cell"
 
 

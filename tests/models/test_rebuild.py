@@ -52,8 +52,8 @@ def test_a_base_from_32x32_gives_the_same_conv_outputs_at_96x96():
     rng = np.random.default_rng(1)
     big = rng.uniform(0, 1, (2, 96, 96, 3)).astype("float32")
     small = big[:, :32, :32, :]
-    out_small = base.predict(small, verbose=0)           # (2, 13, 13, 4)
-    out_big = moved.predict(big, verbose=0)              # (2, 45, 45, 4)
+    out_small = base.predict(small, verbose=0)  # (2, 13, 13, 4)
+    out_big = moved.predict(big, verbose=0)  # (2, 45, 45, 4)
     assert out_big.shape == (2, 45, 45, 4)
     np.testing.assert_allclose(out_big[:, :13, :13, :], out_small, rtol=1e-5, atol=1e-5)
     assert not np.allclose(out_big[:, 13:26, 13:26, :], out_small)  # other pixels, other values
@@ -66,8 +66,9 @@ def test_moving_there_and_back_gives_the_original_outputs():
     base = _give_trained_state(keras.Model(inputs, x, name="same_base"))
     back = models.rebuild_with_input(models.rebuild_with_input(base, (80, 64, 3)), (32, 32, 3))
     images = np.random.default_rng(2).uniform(0, 1, (2, 32, 32, 3)).astype("float32")
-    np.testing.assert_allclose(back.predict(images, verbose=0), base.predict(images, verbose=0),
-                               rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(
+        back.predict(images, verbose=0), base.predict(images, verbose=0), rtol=1e-6, atol=1e-6
+    )
 
 
 def test_a_flatten_head_raises_a_clear_error_naming_the_layers():

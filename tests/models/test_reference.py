@@ -40,11 +40,17 @@ def test_published_trainable_splits_of_the_project_models(built):
 def test_hw9_q3_per_layer_counts():
     model = models.hw9_q3()
     counts = {layer.name: layer.count_params() for layer in model.layers}
-    assert [counts[name] for name in ("conv1", "conv2", "pool", "conv3", "dense")] == \
-        [448, 12_832, 0, 36_992, 615_045]
+    assert [counts[name] for name in ("conv1", "conv2", "pool", "conv3", "dense")] == [
+        448,
+        12_832,
+        0,
+        36_992,
+        615_045,
+    ]
     assert tuple(model.get_layer("pool").output.shape[1:]) == (31, 31, 32)
     assert dict(registry.entry("hw9_q3").published_layer_params) == {
-        name: counts[name] for name in ("conv1", "conv2", "pool", "conv3", "dense")}
+        name: counts[name] for name in ("conv1", "conv2", "pool", "conv3", "dense")
+    }
 
 
 def test_counting_builds_count_like_real_builds():
@@ -86,8 +92,9 @@ def test_hw9_cnn_asks_for_dropout_0_2_then_0_5():
     model = models.hw9_cnn()
     assert model.get_layer("dropout1").rate == pytest.approx(0.2)
     assert model.get_layer("dropout2").rate == pytest.approx(0.5)
-    assert [layer.rate for layer in models.hw9_mlp().layers if hasattr(layer, "rate")] == \
-        [pytest.approx(0.2)] * 3
+    assert [layer.rate for layer in models.hw9_mlp().layers if hasattr(layer, "rate")] == [
+        pytest.approx(0.2)
+    ] * 3
 
 
 def test_cs577_basic_cnn_takes_filters_and_any_input_size():
@@ -116,8 +123,12 @@ def test_inception_block_keeps_the_channels_and_size():
     model = models.cs577_inception((64, 64, 64))
     assert tuple(model.get_layer("inception_concat").output.shape[1:]) == (8, 8, 64)
     branches = [layer for layer in model.layers if layer.name.startswith("inception_")]
-    assert {layer.name for layer in branches} >= {"inception_1x1", "inception_3x3",
-                                                  "inception_5x5", "inception_pool_proj"}
+    assert {layer.name for layer in branches} >= {
+        "inception_1x1",
+        "inception_3x3",
+        "inception_5x5",
+        "inception_pool_proj",
+    }
     assert model.get_layer("inception_pool").strides == (1, 1)
 
 
@@ -141,11 +152,23 @@ def test_stl10_model_starts_with_a_parameter_free_augmentation_sequential():
 
 
 def test_registry_names_every_network_of_the_brief():
-    wanted = {"hw9_q3", "hw9_mlp", "hw9_cnn", "cs577_basic_32", "cs577_basic_64",
-              "cs577_vgg16_frozen", "cs577_vgg16_finetune", "cs577_cifar_basic",
-              "cs577_inception", "cs577_residual", "project_cifar10", "project_stl10",
-              "transfer_vgg16", "transfer_vgg19", "efficientnet_lite0"} | {
-                  f"transfer_efficientnetb{i}" for i in range(8)}
+    wanted = {
+        "hw9_q3",
+        "hw9_mlp",
+        "hw9_cnn",
+        "cs577_basic_32",
+        "cs577_basic_64",
+        "cs577_vgg16_frozen",
+        "cs577_vgg16_finetune",
+        "cs577_cifar_basic",
+        "cs577_inception",
+        "cs577_residual",
+        "project_cifar10",
+        "project_stl10",
+        "transfer_vgg16",
+        "transfer_vgg19",
+        "efficientnet_lite0",
+    } | {f"transfer_efficientnetb{i}" for i in range(8)}
     assert set(registry.names()) == wanted
     with pytest.raises(ValueError, match="unknown network 'nope'"):
         registry.entry("nope")

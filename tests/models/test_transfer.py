@@ -18,6 +18,7 @@ def isolated_caches(tmp_path, monkeypatch):
         raise AssertionError("a download was attempted")
 
     from keras.src.utils import file_utils
+
     monkeypatch.setattr(file_utils, "get_file", no_download)
 
 
@@ -36,12 +37,15 @@ def _same_weights(first, second) -> bool:
 
 
 def test_weight_file_names_are_the_ones_keras_downloads(tmp_path):
-    assert transfer.expected_weights_file("vgg16") == \
-        tmp_path / "keras" / "models" / "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    assert (
+        transfer.expected_weights_file("vgg16")
+        == tmp_path / "keras" / "models" / "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    )
     assert transfer.expected_weights_file("efficientnetb3").name == "efficientnetb3_notop.h5"
     import inspect
 
     from keras.src.applications import efficientnet, vgg16, vgg19
+
     assert "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5" in inspect.getsource(vgg16)
     assert "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5" in inspect.getsource(vgg19)
     assert 'file_suffix = "_notop.h5"' in inspect.getsource(efficientnet)
@@ -67,8 +71,9 @@ def test_a_weight_file_given_by_path_is_loaded(tmp_path):
 
 
 def test_missing_weights_fall_back_to_random_with_one_line_on_stdout(capsys):
-    model = transfer.transfer_model("vgg19", (32, 32, 3), classes=5, weights="imagenet",
-                                    fallback=None)
+    model = transfer.transfer_model(
+        "vgg19", (32, 32, 3), classes=5, weights="imagenet", fallback=None
+    )
     out, err = capsys.readouterr()
     assert err == ""
     assert out.count("\n") == 1
@@ -89,14 +94,12 @@ def test_an_unreadable_weight_file_falls_back_without_a_traceback(capsys):
 
 
 def test_a_missing_explicit_path_falls_back(tmp_path):
-    loaded = transfer.load_base("vgg16", (32, 32, 3), weights=tmp_path / "absent.h5",
-                                fallback=None)
+    loaded = transfer.load_base("vgg16", (32, 32, 3), weights=tmp_path / "absent.h5", fallback=None)
     assert loaded.fell_back and "absent.h5" in loaded.message
 
 
 def test_download_failure_falls_back(capsys):
-    loaded = transfer.load_base("vgg16", (32, 32, 3), fallback=None, download=True,
-                                verbose=True)
+    loaded = transfer.load_base("vgg16", (32, 32, 3), fallback=None, download=True, verbose=True)
     assert loaded.fell_back
     assert "download failed" in capsys.readouterr().out
 
@@ -112,8 +115,16 @@ def test_heads():
     base = keras.applications.VGG16(include_top=False, weights=None, input_shape=(32, 32, 3))
     binary = transfer.add_head(base, head="flatten", hidden=[64, 32], dropout=0.1)
     names = [layer.name for layer in binary.layers]
-    assert names == ["image", "vgg16", "head_flatten", "head_dense1", "head_dropout1",
-                     "head_dense2", "head_dropout2", "predictions"]
+    assert names == [
+        "image",
+        "vgg16",
+        "head_flatten",
+        "head_dense1",
+        "head_dropout1",
+        "head_dense2",
+        "head_dropout2",
+        "predictions",
+    ]
     assert binary.get_layer("predictions").get_config()["activation"] == "sigmoid"
     multi = transfer.add_head(base, head="avg", classes=5)
     assert multi.get_layer("predictions").get_config()["activation"] == "softmax"
@@ -125,8 +136,9 @@ def test_heads():
 
 
 def test_freezing_all_but_the_last_layers_keeps_batch_norm_frozen():
-    model = transfer.transfer_model("efficientnetb0", (32, 32, 3), classes=2, weights=None,
-                                    trainable_layers=10, verbose=False)
+    model = transfer.transfer_model(
+        "efficientnetb0", (32, 32, 3), classes=2, weights=None, trainable_layers=10, verbose=False
+    )
     base = model.get_layer("efficientnetb0")
     trainable = [layer for layer in base.layers if layer.trainable]
     assert trainable and all(layer in base.layers[-10:] for layer in trainable)
@@ -155,8 +167,11 @@ def test_missing_keras_weights_fall_back_to_imagenet_efficientnet_lite0(capsys):
     from cnncourse.models.efficientnet_lite import efficientnet_lite0
 
     loaded = transfer.load_base("vgg19", (64, 64, 3), verbose=True)
-    assert (loaded.built, loaded.weights, loaded.fell_back) == ("efficientnet_lite0",
-                                                                "imagenet", True)
+    assert (loaded.built, loaded.weights, loaded.fell_back) == (
+        "efficientnet_lite0",
+        "imagenet",
+        True,
+    )
     out, err = capsys.readouterr()
     assert "no ImageNet weights at" in out and "EfficientNet-Lite0 with ImageNet" in out
     assert err == ""
@@ -171,8 +186,11 @@ def test_missing_keras_weights_fall_back_to_imagenet_efficientnet_lite0(capsys):
 
 def test_efficientnet_lite0_asked_for_directly_and_its_weights_rules():
     loaded = transfer.load_base("efficientnet_lite0", (32, 32, 3))
-    assert (loaded.built, loaded.weights, loaded.fell_back) == ("efficientnet_lite0",
-                                                                "imagenet", False)
+    assert (loaded.built, loaded.weights, loaded.fell_back) == (
+        "efficientnet_lite0",
+        "imagenet",
+        False,
+    )
     assert transfer.default_input_shape("efficientnet_lite0") == (224, 224, 3)
     assert transfer.imagenet_weights_file("efficientnet_lite0").name.endswith(".pth")
     random = transfer.load_base("efficientnet_lite0", (32, 32, 3), weights=None)
@@ -191,8 +209,9 @@ def test_offline_fallback_pretrains_once_and_reuses_the_cache(capsys):
     assert path.is_file() and path.parent.name == "bases"
     assert pretrained.pretraining_record()["images"] > 0
     stamp = path.stat().st_mtime_ns
-    again = transfer.transfer_model("efficientnetb0", (64, 64, 3), fallback="offline",
-                                    verbose=False)
+    again = transfer.transfer_model(
+        "efficientnetb0", (64, 64, 3), fallback="offline", verbose=False
+    )
     assert path.stat().st_mtime_ns == stamp  # not trained again
     assert _same_weights(again.get_layer("offline_vgg"), loaded.model)
 

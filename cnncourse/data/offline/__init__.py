@@ -9,11 +9,11 @@ from cnncourse.data.offline.generate import VERSION, cache_folder, generate, ren
 from cnncourse.data.offline.registry import OFFLINE_SETS, OfflineSet, offline_set
 
 __all__ = [
-           "OFFLINE_SETS",
-           "VERSION",
-           "OfflineSet",
-           "cache_folder",
-           "generate",
-           "offline_set",
-           "render_images",
+    "OFFLINE_SETS",
+    "VERSION",
+    "OfflineSet",
+    "cache_folder",
+    "generate",
+    "offline_set",
+    "render_images",
 ]

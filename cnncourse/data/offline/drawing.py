@@ -43,8 +43,9 @@ def mix(first, second, weight: float) -> Color:
     return tuple(round(value) for value in np.clip(values, 0, 255))
 
 
-def ellipse(cx: float, cy: float, rx: float, ry: float, angle: float = 0.0,
-            points: int = 28) -> np.ndarray:
+def ellipse(
+    cx: float, cy: float, rx: float, ry: float, angle: float = 0.0, points: int = 28
+) -> np.ndarray:
     """Points of an ellipse (object frame), rotated by ``angle`` radians about its centre."""
     t = np.linspace(0, 2 * np.pi, points, endpoint=False)
     x, y = rx * np.cos(t), ry * np.sin(t)
@@ -65,8 +66,15 @@ def star(tips: int, outer: float = 1.0, inner: float = 0.45, phase: float = 0.0)
     return np.stack([radius * np.cos(t), radius * np.sin(t)], axis=1)
 
 
-def transform(points, dx: float = 0.0, dy: float = 0.0, scale: float = 1.0,
-              angle: float = 0.0, sx: float = 1.0, sy: float = 1.0) -> np.ndarray:
+def transform(
+    points,
+    dx: float = 0.0,
+    dy: float = 0.0,
+    scale: float = 1.0,
+    angle: float = 0.0,
+    sx: float = 1.0,
+    sy: float = 1.0,
+) -> np.ndarray:
     """Points stretched by (sx, sy), rotated by ``angle``, scaled, then shifted by (dx, dy)."""
     points = np.asarray(points, dtype=float) * np.array([sx, sy])
     c, s = np.cos(angle), np.sin(angle)
@@ -91,14 +99,19 @@ class Pose:
         return transform(points, self.cx, self.cy, self.scale, self.angle)
 
     @classmethod
-    def random(cls, rng: np.random.Generator, scale=(0.2, 0.35), angle: float = 0.5,
-               margin: float = 0.0) -> Pose:
+    def random(
+        cls, rng: np.random.Generator, scale=(0.2, 0.35), angle: float = 0.5, margin: float = 0.0
+    ) -> Pose:
         """A random pose: size in ``scale``, rotation up to +-``angle`` radians."""
         size = float(rng.uniform(*scale))
         room = max(0.5 - size * (1 - margin), 0.02)
-        return cls(float(rng.uniform(0.5 - room, 0.5 + room)),
-                   float(rng.uniform(0.5 - room, 0.5 + room)), size,
-                   float(rng.uniform(-angle, angle)), bool(rng.random() < 0.5))
+        return cls(
+            float(rng.uniform(0.5 - room, 0.5 + room)),
+            float(rng.uniform(0.5 - room, 0.5 + room)),
+            size,
+            float(rng.uniform(-angle, angle)),
+            bool(rng.random() < 0.5),
+        )
 
 
 class Canvas:
@@ -114,8 +127,9 @@ class Canvas:
         self.draw = ImageDraw.Draw(self.image)
 
     @classmethod
-    def textured(cls, size: int, rng: np.random.Generator, palette=None,
-                 soften: float = 0.0) -> Canvas:
+    def textured(
+        cls, size: int, rng: np.random.Generator, palette=None, soften: float = 0.0
+    ) -> Canvas:
         """A canvas on a random textured background (see ``background``)."""
         pixels = size * supersampling(size)
         texture = background(rng, size, palette, soften)
@@ -132,13 +146,15 @@ class Canvas:
         if fill is not None:
             self.draw.polygon(xy, fill=fill)
         if outline is not None and width > 0:
-            self.draw.line(xy + xy[:2], fill=outline, width=max(1, round(width * self.pixels)),
-                           joint="curve")
+            self.draw.line(
+                xy + xy[:2], fill=outline, width=max(1, round(width * self.pixels)), joint="curve"
+            )
 
     def line(self, points, fill, width: float) -> None:
         """A polyline (canvas units) of ``width`` canvas units."""
-        self.draw.line(self._xy(points), fill=fill, width=max(1, round(width * self.pixels)),
-                       joint="curve")
+        self.draw.line(
+            self._xy(points), fill=fill, width=max(1, round(width * self.pixels)), joint="curve"
+        )
 
     def disc(self, cx: float, cy: float, radius: float, fill) -> None:
         """A filled circle (canvas units)."""
@@ -146,8 +162,13 @@ class Canvas:
         x, y = cx * self.pixels, cy * self.pixels
         self.draw.ellipse([x - r, y - r, x + r, y + r], fill=fill)
 
-    def render(self, rng: np.random.Generator, noise: float = 6.0,
-               contrast=(0.7, 1.15), brightness: float = 25.0) -> np.ndarray:
+    def render(
+        self,
+        rng: np.random.Generator,
+        noise: float = 6.0,
+        contrast=(0.7, 1.15),
+        brightness: float = 25.0,
+    ) -> np.ndarray:
         """The image at its real size, uint8 (size, size, 3), with lighting jitter and noise.
 
         Arithmetic is in float64 so that machines with different SIMD code paths round
@@ -165,13 +186,15 @@ class Canvas:
         return np.clip(np.rint(array), 0, 255).astype(np.uint8)
 
 
-def background(rng: np.random.Generator, pixels: int, palette=None,
-               soften: float = 0.0) -> Image.Image:
+def background(
+    rng: np.random.Generator, pixels: int, palette=None, soften: float = 0.0
+) -> Image.Image:
     """A random textured background: smooth blotches, stripes, tiles or a gradient.
 
     ``palette`` (a list of colours) limits the colours used; by default they are random.
     ``soften`` (0..1) brings the second colour towards the first: less contrast.
     """
+
     def pick() -> Color:
         if palette:
             return jitter(rng, palette[int(rng.integers(len(palette)))], 30)
@@ -185,8 +208,12 @@ def background(rng: np.random.Generator, pixels: int, palette=None,
     if kind == 0:  # smooth blotches
         cells = int(rng.integers(3, 9))
         low = (rng.random((cells, cells)) * 255).astype(np.uint8)
-        weight = np.asarray(Image.fromarray(low).resize((pixels, pixels), Image.BICUBIC),
-                            np.float64)[..., None] / 255
+        weight = (
+            np.asarray(Image.fromarray(low).resize((pixels, pixels), Image.BICUBIC), np.float64)[
+                ..., None
+            ]
+            / 255
+        )
     elif kind == 1:  # stripes
         angle = rng.uniform(0, np.pi)
         frequency = rng.uniform(3, 14)
@@ -205,12 +232,16 @@ def background(rng: np.random.Generator, pixels: int, palette=None,
     return Image.fromarray(np.clip(array, 0, 255).astype(np.uint8))
 
 
-def clutter(canvas: Canvas, rng: np.random.Generator, count: int, palette=None,
-            size=(0.04, 0.22)) -> None:
+def clutter(
+    canvas: Canvas, rng: np.random.Generator, count: int, palette=None, size=(0.04, 0.22)
+) -> None:
     """``count`` random blobs, polygons, triangles and strokes anywhere on the canvas."""
     for _ in range(count):
-        color = (jitter(rng, palette[int(rng.integers(len(palette)))], 30) if palette
-                 else random_color(rng))
+        color = (
+            jitter(rng, palette[int(rng.integers(len(palette)))], 30)
+            if palette
+            else random_color(rng)
+        )
         cx, cy = rng.uniform(-0.1, 1.1, size=2)
         radius = float(rng.uniform(*size))
         kind = int(rng.integers(5))
@@ -225,7 +256,8 @@ def clutter(canvas: Canvas, rng: np.random.Generator, count: int, palette=None,
             points = rng.uniform(-1, 1, size=(int(rng.integers(3, 6)), 2))
         else:
             stroke = rng.uniform(-1, 1, size=(int(rng.integers(2, 4)), 2))
-            canvas.line(transform(stroke, cx, cy, radius, angle), color,
-                        float(rng.uniform(0.005, 0.03)))
+            canvas.line(
+                transform(stroke, cx, cy, radius, angle), color, float(rng.uniform(0.005, 0.03))
+            )
             continue
         canvas.polygon(transform(points, cx, cy, radius, angle), fill=color)

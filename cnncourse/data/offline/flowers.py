@@ -22,8 +22,16 @@ from cnncourse.data.offline.drawing import (
 NAME = "flowers"
 CLASSES = ("daisy", "dandelion", "roses", "sunflowers", "tulips")
 
-FOLIAGE = [(40, 110, 40), (70, 140, 50), (25, 70, 30), (110, 160, 80), (120, 90, 60),
-           (140, 180, 220), (90, 80, 70), (200, 200, 190)]
+FOLIAGE = [
+    (40, 110, 40),
+    (70, 140, 50),
+    (25, 70, 30),
+    (110, 160, 80),
+    (120, 90, 60),
+    (140, 180, 220),
+    (90, 80, 70),
+    (200, 200, 190),
+]
 WHITE, CREAM, PINK, LILAC = (245, 245, 240), (245, 235, 200), (240, 170, 200), (200, 170, 230)
 YELLOW, ORANGE, RED, PURPLE = (250, 215, 40), (245, 150, 40), (200, 25, 40), (120, 40, 130)
 GREEN = (50, 130, 45)
@@ -44,8 +52,10 @@ def _daisy(canvas, rng, put, scale):
     length, width = float(rng.uniform(0.6, 0.85)), float(rng.uniform(0.07, 0.12))
     for k in range(count):
         angle = 2 * np.pi * k / count + rng.uniform(-0.08, 0.08)
-        canvas.polygon(put(_petal(angle, 0.1, length * rng.uniform(0.9, 1.1), width)),
-                       fill=jitter(rng, color, 8))
+        canvas.polygon(
+            put(_petal(angle, 0.1, length * rng.uniform(0.9, 1.1), width)),
+            fill=jitter(rng, color, 8),
+        )
     center = float(rng.uniform(0.17, 0.28))
     canvas.polygon(put(ellipse(0, 0, center, center)), fill=jitter(rng, (240, 190, 30), 20))
 
@@ -66,8 +76,10 @@ def _dandelion(canvas, rng, put, scale):
         shade = mix(base, ORANGE, 0.15 * ring)
         for k in range(count):
             angle = 2 * np.pi * (k + 0.5 * ring) / count
-            canvas.polygon(put(_petal(angle, 0.05, radius * rng.uniform(0.85, 1.0), 0.04)),
-                           fill=jitter(rng, shade, 15))
+            canvas.polygon(
+                put(_petal(angle, 0.05, radius * rng.uniform(0.85, 1.0), 0.04)),
+                fill=jitter(rng, shade, 15),
+            )
     canvas.polygon(put(ellipse(0, 0, 0.18, 0.18)), fill=mix(base, ORANGE, 0.4))
 
 
@@ -93,14 +105,18 @@ def _sunflower(canvas, rng, put, scale):
     count = int(rng.integers(16, 27))
     for k in range(count):
         angle = 2 * np.pi * k / count + rng.uniform(-0.05, 0.05)
-        canvas.polygon(put(_petal(angle, center * 0.8, rng.uniform(0.4, 0.6), 0.14, True)),
-                       fill=jitter(rng, color, 15))
+        canvas.polygon(
+            put(_petal(angle, center * 0.8, rng.uniform(0.4, 0.6), 0.14, True)),
+            fill=jitter(rng, color, 15),
+        )
     brown = jitter(rng, (85, 50, 20), 20)
     canvas.polygon(put(ellipse(0, 0, center, center)), fill=brown)
     for _ in range(int(rng.integers(15, 30))):
         radius, angle = center * np.sqrt(rng.random()) * 0.9, rng.uniform(0, 2 * np.pi)
-        canvas.polygon(put(ellipse(radius * np.cos(angle), radius * np.sin(angle), 0.05, 0.05,
-                                   points=6)), fill=mix(brown, (20, 10, 0), rng.uniform(0.2, 0.7)))
+        canvas.polygon(
+            put(ellipse(radius * np.cos(angle), radius * np.sin(angle), 0.05, 0.05, points=6)),
+            fill=mix(brown, (20, 10, 0), rng.uniform(0.2, 0.7)),
+        )
 
 
 def _tulip(canvas, rng, put, scale):
@@ -111,18 +127,39 @@ def _tulip(canvas, rng, put, scale):
     canvas.polygon(put(ellipse(side * 0.3, 1.2, 0.18, 0.7, side * 0.35)), fill=green)
     dark = mix(color, (30, 0, 20), 0.3)
     height, width = float(rng.uniform(0.8, 1.05)), float(rng.uniform(0.45, 0.65))
-    cup = np.array([[-width, -height * 0.4], [-width * 0.55, -height * 0.85],
-                    [-width * 0.2, -height * 0.45], [0, -height], [width * 0.2, -height * 0.45],
-                    [width * 0.55, -height * 0.85], [width, -height * 0.4],
-                    [width * 0.8, 0.15], [0.0, 0.3], [-width * 0.8, 0.15]])
+    cup = np.array(
+        [
+            [-width, -height * 0.4],
+            [-width * 0.55, -height * 0.85],
+            [-width * 0.2, -height * 0.45],
+            [0, -height],
+            [width * 0.2, -height * 0.45],
+            [width * 0.55, -height * 0.85],
+            [width, -height * 0.4],
+            [width * 0.8, 0.15],
+            [0.0, 0.3],
+            [-width * 0.8, 0.15],
+        ]
+    )
     canvas.polygon(put(cup), fill=color, outline=dark, width=0.03 * scale)
-    middle = np.array([[-width * 0.3, -height * 0.5], [0, -height * 0.95],
-                       [width * 0.3, -height * 0.5], [0, 0.25]])
+    middle = np.array(
+        [
+            [-width * 0.3, -height * 0.5],
+            [0, -height * 0.95],
+            [width * 0.3, -height * 0.5],
+            [0, 0.25],
+        ]
+    )
     canvas.polygon(put(middle), fill=mix(color, dark, 0.4))
 
 
-DRAW = {"daisy": _daisy, "dandelion": _dandelion, "roses": _rose, "sunflowers": _sunflower,
-        "tulips": _tulip}
+DRAW = {
+    "daisy": _daisy,
+    "dandelion": _dandelion,
+    "roses": _rose,
+    "sunflowers": _sunflower,
+    "tulips": _tulip,
+}
 
 
 def render(rng: np.random.Generator, name: str, size: int) -> np.ndarray:
@@ -133,11 +170,14 @@ def render(rng: np.random.Generator, name: str, size: int) -> np.ndarray:
     count = 1 if rng.random() < 0.65 else int(rng.integers(2, 4))
     for index in range(count):
         scale = (0.2, 0.34) if index == 0 else (0.1, 0.2)
-        pose = Pose.random(rng, scale=scale, angle=np.pi if name != "tulips" else 0.5,
-                           margin=0.25)
+        pose = Pose.random(rng, scale=scale, angle=np.pi if name != "tulips" else 0.5, margin=0.25)
         draw(canvas, rng, pose.apply, pose.scale)
     if rng.random() < 0.35:  # a leaf or stem in front
-        leaf = transform(ellipse(0, 0, 1, rng.uniform(0.2, 0.4), points=16), *rng.uniform(0, 1, 2),
-                         rng.uniform(0.08, 0.2), rng.uniform(0, np.pi))
+        leaf = transform(
+            ellipse(0, 0, 1, rng.uniform(0.2, 0.4), points=16),
+            *rng.uniform(0, 1, 2),
+            rng.uniform(0.08, 0.2),
+            rng.uniform(0, np.pi),
+        )
         canvas.polygon(leaf, fill=jitter(rng, GREEN, 35))
     return canvas.render(rng)

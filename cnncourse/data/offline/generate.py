@@ -22,14 +22,14 @@ def _check(count: int, image_size: int, split: str) -> None:
     if int(count) < 0:
         raise DataError(f"image count must be at least 0, got {count}")
     if not MIN_SIZE <= int(image_size) <= MAX_SIZE:
-        raise DataError(f"image_size must be between {MIN_SIZE} and {MAX_SIZE}, "
-                        f"got {image_size}")
+        raise DataError(f"image_size must be between {MIN_SIZE} and {MAX_SIZE}, got {image_size}")
     if not re.fullmatch(r"[A-Za-z0-9_-]+", split):
         raise DataError(f"split must be a plain name such as 'train' or 'test', got {split!r}")
 
 
-def render_images(dataset: str, split: str, start: int, stop: int,
-                  image_size: int) -> tuple[np.ndarray, np.ndarray]:
+def render_images(
+    dataset: str, split: str, start: int, stop: int, image_size: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Images ``start..stop-1`` of a split, drawn now (no cache): uint8 and int64 labels."""
     spec = offline_set(dataset)
     _check(stop - start, image_size, split)
@@ -67,8 +67,9 @@ def _cached(dataset: str, split: str, image_size: int) -> list[tuple[int, Path]]
     return sorted(found)
 
 
-def generate(dataset: str, split: str, count: int, image_size: int | None = None,
-             cache: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def generate(
+    dataset: str, split: str, count: int, image_size: int | None = None, cache: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """The first ``count`` images of an offline dataset's split, and their labels.
 
     Image ``i`` depends only on (dataset, split, i, image_size), so a smaller set is a
@@ -95,8 +96,7 @@ def generate(dataset: str, split: str, count: int, image_size: int | None = None
             have_labels = have_labels[:0]
         if len(have_images) >= count:
             return have_images[:count].copy(), have_labels[:count].copy()
-    more_images, more_labels = render_images(dataset, split, len(have_images), count,
-                                             image_size)
+    more_images, more_labels = render_images(dataset, split, len(have_images), count, image_size)
     images = np.concatenate([have_images, more_images])
     labels = np.concatenate([have_labels, more_labels])
     target = cache_folder() / f"{_stem(dataset, split, image_size)}-n{count}.npz"

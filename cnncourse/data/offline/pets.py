@@ -24,8 +24,16 @@ NAME = "pets"
 CLASSES = ("cat", "dog")
 FOLDER_CLASSES = ("Cat", "Dog")
 
-FUR = [(230, 140, 50), (120, 120, 125), (35, 35, 38), (240, 238, 230), (140, 90, 50),
-       (215, 190, 150), (90, 60, 40), (180, 175, 170)]
+FUR = [
+    (230, 140, 50),
+    (120, 120, 125),
+    (35, 35, 38),
+    (240, 238, 230),
+    (140, 90, 50),
+    (215, 190, 150),
+    (90, 60, 40),
+    (180, 175, 170),
+]
 # Probability of each cue for a cat and for a dog.
 CUES = {
     "pointed_ears": (0.95, 0.1),
@@ -60,10 +68,15 @@ def _draw_face(canvas: Canvas, rng: np.random.Generator, label: int, pose: Pose)
     inner_ear = mix(fur, (235, 150, 160), rng.uniform(0.3, 0.8))
     if pointed:
         for side in (-1, 1):
-            base = np.array([[side * (ear_spread - 0.4), -height * 0.6],
-                             [side * (ear_spread + 0.15), -height * 0.2]])
-            tip = np.array([side * (ear_spread + rng.uniform(-0.1, 0.25)),
-                            -height * 0.6 - ear_length])
+            base = np.array(
+                [
+                    [side * (ear_spread - 0.4), -height * 0.6],
+                    [side * (ear_spread + 0.15), -height * 0.2],
+                ]
+            )
+            tip = np.array(
+                [side * (ear_spread + rng.uniform(-0.1, 0.25)), -height * 0.6 - ear_length]
+            )
             ear = np.vstack([base[0], tip, base[1]])
             canvas.polygon(put(ear), fill=fur)
             if rng.random() < 0.7:
@@ -80,9 +93,17 @@ def _draw_face(canvas: Canvas, rng: np.random.Generator, label: int, pose: Pose)
             canvas.line(put(stroke), dark, 0.1 * pose.scale)
     if _has(rng, "spots", label):
         for _ in range(int(rng.integers(1, 4))):
-            canvas.polygon(put(ellipse(rng.uniform(-0.6, 0.6), rng.uniform(-0.6, 0.5),
-                                       rng.uniform(0.15, 0.4), rng.uniform(0.15, 0.35))),
-                           fill=dark if rng.random() < 0.6 else light)
+            canvas.polygon(
+                put(
+                    ellipse(
+                        rng.uniform(-0.6, 0.6),
+                        rng.uniform(-0.6, 0.5),
+                        rng.uniform(0.15, 0.4),
+                        rng.uniform(0.15, 0.35),
+                    )
+                ),
+                fill=dark if rng.random() < 0.6 else light,
+            )
 
     if not pointed:  # floppy ears hang over the sides of the head
         ear_color = dark if rng.random() < 0.6 else fur
@@ -92,16 +113,23 @@ def _draw_face(canvas: Canvas, rng: np.random.Generator, label: int, pose: Pose)
                 ear = ellipse(side * 0.55, -height * 0.78, 0.3, 0.2, side * 0.5)
             else:
                 droop = float(rng.uniform(0.5, 1.1))
-                ear = ellipse(side * (0.85 + rng.uniform(-0.1, 0.15)), -height * 0.2 + droop * 0.3,
-                              rng.uniform(0.22, 0.35), droop * 0.7, side * rng.uniform(0.0, 0.5))
+                ear = ellipse(
+                    side * (0.85 + rng.uniform(-0.1, 0.15)),
+                    -height * 0.2 + droop * 0.3,
+                    rng.uniform(0.22, 0.35),
+                    droop * 0.7,
+                    side * rng.uniform(0.0, 0.5),
+                )
             canvas.polygon(put(ear), fill=ear_color)
 
     muzzle_length = float(rng.uniform(*MUZZLE[label]))
     muzzle_width = float(rng.uniform(0.3, 0.55))
     muzzle_y = height * 0.35
     muzzle_color = light if rng.random() < 0.6 else fur
-    canvas.polygon(put(ellipse(0, muzzle_y + muzzle_length * 0.3, muzzle_width,
-                               muzzle_length)), fill=muzzle_color)
+    canvas.polygon(
+        put(ellipse(0, muzzle_y + muzzle_length * 0.3, muzzle_width, muzzle_length)),
+        fill=muzzle_color,
+    )
 
     eye_y = -height * rng.uniform(0.05, 0.25)
     eye_x = float(rng.uniform(0.3, 0.45))
@@ -109,10 +137,14 @@ def _draw_face(canvas: Canvas, rng: np.random.Generator, label: int, pose: Pose)
     slit = _has(rng, "slit_pupils", label)
     iris = random_color(rng, 60, 230) if slit or rng.random() < 0.3 else (70, 45, 25)
     for side in (-1, 1):
-        canvas.polygon(put(ellipse(side * eye_x, eye_y, eye_r, eye_r * rng.uniform(0.7, 1.0))),
-                       fill=iris)
-        pupil = (ellipse(side * eye_x, eye_y, eye_r * 0.25, eye_r * 0.85) if slit
-                 else ellipse(side * eye_x, eye_y, eye_r * 0.6, eye_r * 0.6))
+        canvas.polygon(
+            put(ellipse(side * eye_x, eye_y, eye_r, eye_r * rng.uniform(0.7, 1.0))), fill=iris
+        )
+        pupil = (
+            ellipse(side * eye_x, eye_y, eye_r * 0.25, eye_r * 0.85)
+            if slit
+            else ellipse(side * eye_x, eye_y, eye_r * 0.6, eye_r * 0.6)
+        )
         canvas.polygon(put(pupil), fill=(10, 10, 10))
 
     nose_y = muzzle_y - muzzle_length * 0.25
@@ -121,18 +153,28 @@ def _draw_face(canvas: Canvas, rng: np.random.Generator, label: int, pose: Pose)
         nose_color = (25, 20, 20)
     else:
         size = float(rng.uniform(0.07, 0.13))
-        nose = np.array([[-size, nose_y - size * 0.6], [size, nose_y - size * 0.6],
-                         [0, nose_y + size * 0.6]])
+        nose = np.array(
+            [[-size, nose_y - size * 0.6], [size, nose_y - size * 0.6], [0, nose_y + size * 0.6]]
+        )
         nose_color = jitter(rng, (225, 130, 140), 25)
     canvas.polygon(put(nose), fill=nose_color)
 
     mouth_y = nose_y + muzzle_length * rng.uniform(0.5, 0.9)
-    mouth = np.array([[-0.18, mouth_y], [-0.08, mouth_y + 0.06], [0, nose_y + 0.1],
-                      [0.08, mouth_y + 0.06], [0.18, mouth_y]])
+    mouth = np.array(
+        [
+            [-0.18, mouth_y],
+            [-0.08, mouth_y + 0.06],
+            [0, nose_y + 0.1],
+            [0.08, mouth_y + 0.06],
+            [0.18, mouth_y],
+        ]
+    )
     canvas.line(put(mouth), (30, 20, 20), 0.035 * pose.scale)
     if _has(rng, "tongue", label):
-        canvas.polygon(put(ellipse(0, mouth_y + 0.12, 0.12, rng.uniform(0.12, 0.25))),
-                       fill=jitter(rng, (220, 90, 110), 20))
+        canvas.polygon(
+            put(ellipse(0, mouth_y + 0.12, 0.12, rng.uniform(0.12, 0.25))),
+            fill=jitter(rng, (220, 90, 110), 20),
+        )
 
     if _has(rng, "whiskers", label):
         whisker = mix(fur, (250, 250, 250) if rng.random() < 0.7 else (20, 20, 20), 0.8)
@@ -150,9 +192,12 @@ def render(rng: np.random.Generator, label: int, size: int) -> np.ndarray:
     pose = Pose.random(rng, scale=(0.3, 0.44), angle=0.3, margin=0.4)
     _draw_face(canvas, rng, label, pose)
     for _ in range(int(rng.integers(1, 3)) if rng.random() < 0.3 else 0):
-        spot = transform(ellipse(0, 0, 1, rng.uniform(0.3, 1.0), points=12),
-                         pose.cx + rng.uniform(-1, 1) * pose.scale,
-                         pose.cy + rng.uniform(-1, 1) * pose.scale,
-                         rng.uniform(0.25, 0.55) * pose.scale, rng.uniform(0, np.pi))
+        spot = transform(
+            ellipse(0, 0, 1, rng.uniform(0.3, 1.0), points=12),
+            pose.cx + rng.uniform(-1, 1) * pose.scale,
+            pose.cy + rng.uniform(-1, 1) * pose.scale,
+            rng.uniform(0.25, 0.55) * pose.scale,
+            rng.uniform(0, np.pi),
+        )
         canvas.polygon(spot, fill=random_color(rng))
     return canvas.render(rng)

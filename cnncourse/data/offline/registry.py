@@ -42,15 +42,38 @@ def _pets(rng, name, size):
 
 
 OFFLINE_SETS = {
-    "pets": OfflineSet("pets", pets.CLASSES, _pets, 64,
-                       "cartoon cat and dog faces in clutter (cats-vs-dogs stand-in)", pets),
-    "shapes32": OfflineSet("shapes32", shapes.CIFAR_LIKE_CLASSES, shapes.render, 32,
-                           "ten colour shapes at 32x32 (CIFAR-10 stand-in)", shapes),
-    "shapes96": OfflineSet("shapes96", shapes.STL_LIKE_CLASSES, shapes.render, 96,
-                           "ten colour shapes at 96x96 (STL-10 stand-in)", shapes),
-    "flowers": OfflineSet("flowers", flowers.CLASSES, flowers.render, 64,
-                          "daisies, dandelions, roses, sunflowers, tulips (TF Flowers stand-in)",
-                          flowers),
+    "pets": OfflineSet(
+        "pets",
+        pets.CLASSES,
+        _pets,
+        64,
+        "cartoon cat and dog faces in clutter (cats-vs-dogs stand-in)",
+        pets,
+    ),
+    "shapes32": OfflineSet(
+        "shapes32",
+        shapes.CIFAR_LIKE_CLASSES,
+        shapes.render,
+        32,
+        "ten colour shapes at 32x32 (CIFAR-10 stand-in)",
+        shapes,
+    ),
+    "shapes96": OfflineSet(
+        "shapes96",
+        shapes.STL_LIKE_CLASSES,
+        shapes.render,
+        96,
+        "ten colour shapes at 96x96 (STL-10 stand-in)",
+        shapes,
+    ),
+    "flowers": OfflineSet(
+        "flowers",
+        flowers.CLASSES,
+        flowers.render,
+        64,
+        "daisies, dandelions, roses, sunflowers, tulips (TF Flowers stand-in)",
+        flowers,
+    ),
 }
 
 
@@ -59,5 +82,6 @@ def offline_set(name: str) -> OfflineSet:
     try:
         return OFFLINE_SETS[name]
     except KeyError:
-        raise DataError(f"unknown offline dataset {name!r}: choose one of "
-                        f"{', '.join(OFFLINE_SETS)}") from None
+        raise DataError(
+            f"unknown offline dataset {name!r}: choose one of {', '.join(OFFLINE_SETS)}"
+        ) from None

@@ -22,30 +22,62 @@ from cnncourse.data.offline.drawing import (
     transform,
 )
 
-CIFAR_LIKE_CLASSES = ("arrow", "circle", "crescent", "cross", "heart", "hexagon", "pentagon",
-                      "square", "star", "triangle")
-STL_LIKE_CLASSES = ("arrow", "box", "circle", "cross", "heart", "hexagon", "pentagon", "ring",
-                    "star", "triangle")
+CIFAR_LIKE_CLASSES = (
+    "arrow",
+    "circle",
+    "crescent",
+    "cross",
+    "heart",
+    "hexagon",
+    "pentagon",
+    "square",
+    "star",
+    "triangle",
+)
+STL_LIKE_CLASSES = (
+    "arrow",
+    "box",
+    "circle",
+    "cross",
+    "heart",
+    "hexagon",
+    "pentagon",
+    "ring",
+    "star",
+    "triangle",
+)
 SYNONYMS = {"box": "square"}
 # Like CIFAR's classes, each shape has a colour it often comes in (60% of the time).
 USUAL_COLORS = {
-    "arrow": (40, 90, 220), "circle": (230, 60, 50), "crescent": (240, 220, 80),
-    "cross": (40, 170, 60), "heart": (230, 70, 160), "hexagon": (150, 90, 40),
-    "pentagon": (120, 60, 200), "square": (240, 140, 30), "box": (240, 140, 30),
-    "ring": (240, 220, 80), "star": (250, 200, 30), "triangle": (30, 190, 200),
+    "arrow": (40, 90, 220),
+    "circle": (230, 60, 50),
+    "crescent": (240, 220, 80),
+    "cross": (40, 170, 60),
+    "heart": (230, 70, 160),
+    "hexagon": (150, 90, 40),
+    "pentagon": (120, 60, 200),
+    "square": (240, 140, 30),
+    "box": (240, 140, 30),
+    "ring": (240, 220, 80),
+    "star": (250, 200, 30),
+    "triangle": (30, 190, 200),
 }
 
 
 def _crescent(rng: np.random.Generator) -> np.ndarray:
     offset, radius = float(rng.uniform(0.4, 0.65)), float(rng.uniform(0.8, 0.95))
-    x = (1 + offset ** 2 - radius ** 2) / (2 * offset)
-    y = np.sqrt(max(1 - x ** 2, 1e-6))
+    x = (1 + offset**2 - radius**2) / (2 * offset)
+    y = np.sqrt(max(1 - x**2, 1e-6))
     outer_start = np.arctan2(y, x)
     inner_start = np.arctan2(y, x - offset)
     outer = np.linspace(outer_start, 2 * np.pi - outer_start, 24)
     inner = np.linspace(2 * np.pi - inner_start, inner_start, 20)
-    return np.vstack([np.stack([np.cos(outer), np.sin(outer)], axis=1),
-                      np.stack([offset + radius * np.cos(inner), radius * np.sin(inner)], axis=1)])
+    return np.vstack(
+        [
+            np.stack([np.cos(outer), np.sin(outer)], axis=1),
+            np.stack([offset + radius * np.cos(inner), radius * np.sin(inner)], axis=1),
+        ]
+    )
 
 
 def _heart(rng: np.random.Generator) -> np.ndarray:
@@ -57,15 +89,38 @@ def _heart(rng: np.random.Generator) -> np.ndarray:
 
 def _cross(rng: np.random.Generator) -> np.ndarray:
     w = float(rng.uniform(0.28, 0.42))
-    return np.array([[-w, -1], [w, -1], [w, -w], [1, -w], [1, w], [w, w], [w, 1], [-w, 1],
-                     [-w, w], [-1, w], [-1, -w], [-w, -w]])
+    return np.array(
+        [
+            [-w, -1],
+            [w, -1],
+            [w, -w],
+            [1, -w],
+            [1, w],
+            [w, w],
+            [w, 1],
+            [-w, 1],
+            [-w, w],
+            [-1, w],
+            [-1, -w],
+            [-w, -w],
+        ]
+    )
 
 
 def _arrow(rng: np.random.Generator) -> np.ndarray:
     shaft, head = float(rng.uniform(0.15, 0.25)), float(rng.uniform(0.45, 0.65))
     neck = float(rng.uniform(0.0, 0.35))
-    return np.array([[-1, -shaft], [neck, -shaft], [neck, -head], [1, 0], [neck, head],
-                     [neck, shaft], [-1, shaft]])
+    return np.array(
+        [
+            [-1, -shaft],
+            [neck, -shaft],
+            [neck, -head],
+            [1, 0],
+            [neck, head],
+            [neck, shaft],
+            [-1, shaft],
+        ]
+    )
 
 
 def outline(name: str, rng: np.random.Generator) -> np.ndarray:
@@ -93,8 +148,9 @@ def outline(name: str, rng: np.random.Generator) -> np.ndarray:
     raise ValueError(f"unknown shape {name!r}")
 
 
-def draw_shape(canvas: Canvas, rng: np.random.Generator, name: str, pose: Pose,
-               stretch: tuple[float, float]) -> None:
+def draw_shape(
+    canvas: Canvas, rng: np.random.Generator, name: str, pose: Pose, stretch: tuple[float, float]
+) -> None:
     """Shape ``name`` at ``pose``: filled, outlined, or outline only."""
     if rng.random() < 0.6:
         color = jitter(rng, USUAL_COLORS[name], 45)
@@ -103,8 +159,13 @@ def draw_shape(canvas: Canvas, rng: np.random.Generator, name: str, pose: Pose,
     style = rng.random()
     if name == "ring":
         thickness = float(rng.uniform(0.22, 0.4))
-        points = pose.apply(transform(ellipse(0, 0, 1 - thickness / 2, 1 - thickness / 2, 0, 36),
-                                      sx=stretch[0], sy=stretch[1]))
+        points = pose.apply(
+            transform(
+                ellipse(0, 0, 1 - thickness / 2, 1 - thickness / 2, 0, 36),
+                sx=stretch[0],
+                sy=stretch[1],
+            )
+        )
         canvas.line(np.vstack([points, points[:1]]), color, thickness * pose.scale)
         return
     points = pose.apply(transform(outline(name, rng), sx=stretch[0], sy=stretch[1]))
@@ -121,15 +182,17 @@ def render(rng: np.random.Generator, name: str, size: int) -> np.ndarray:
     """One image of shape ``name``, uint8 (size, size, 3)."""
     canvas = Canvas.textured(size, rng, soften=0.4)
     clutter(canvas, rng, int(rng.integers(0, 5)), size=(0.02, 0.09))
-    pose = Pose.random(rng, scale=(0.3, 0.44), angle=np.pi if name == "arrow" else 0.4,
-                       margin=0.3)
+    pose = Pose.random(rng, scale=(0.3, 0.44), angle=np.pi if name == "arrow" else 0.4, margin=0.3)
     stretch = (float(rng.uniform(0.8, 1.2)), float(rng.uniform(0.8, 1.2)))
     draw_shape(canvas, rng, name, pose, stretch)
     if rng.random() < 0.25:
         for _ in range(int(rng.integers(1, 3))):
-            spot = transform(ellipse(0, 0, 1, rng.uniform(0.3, 1.0), points=12),
-                             pose.cx + rng.uniform(-1, 1) * pose.scale,
-                             pose.cy + rng.uniform(-1, 1) * pose.scale,
-                             rng.uniform(0.2, 0.4) * pose.scale, rng.uniform(0, np.pi))
+            spot = transform(
+                ellipse(0, 0, 1, rng.uniform(0.3, 1.0), points=12),
+                pose.cx + rng.uniform(-1, 1) * pose.scale,
+                pose.cy + rng.uniform(-1, 1) * pose.scale,
+                rng.uniform(0.2, 0.4) * pose.scale,
+                rng.uniform(0, np.pi),
+            )
             canvas.polygon(spot, fill=jitter(rng, random_color(rng), 10))
     return canvas.render(rng)
