@@ -96,7 +96,7 @@ def measure(name: str, image_size: int, train: int, val: int, epochs: int, augme
 
 def generation_speed(profile_name: str) -> None:
     """Time drawing every offline set a profile uses (no cache), one core."""
-    from cnncourse.data.offline_folders import extra_images
+    from cnncourse.data.offline.folders import extra_images
     from cnncourse.profile import get_profile
 
     profile = get_profile(profile_name)

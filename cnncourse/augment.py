@@ -40,12 +40,10 @@ their random draws are not the same numbers.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from matplotlib.figure import Figure
 
-from cnncourse.plotting import as_display_image, new_figure
+from cnncourse.plotting import plot_augmented_versions
 
 # The CS577 ImageDataGenerator settings (Task 1, frozen VGG16 base with augmentation).
 CS577_SETTINGS = {
@@ -175,27 +173,14 @@ def plot_augmented(
     """A grid of augmented versions of one image (the original first, titled "original").
 
     One axes per image: ``count`` (+1 with the original). uint8 images or floats in [0, 1].
+    The versions are `augmented_examples`; `cnncourse.plotting.plot_augmented_versions`
+    draws them.
     """
-    versions = list(augmented_examples(image, pipeline, count=count, seed=seed))
-    titles = [f"augmented {i}" for i in range(1, count + 1)]
-    if include_original:
-        versions.insert(0, np.asarray(image))
-        titles.insert(0, "original")
-    columns = min(columns, len(versions))
-    rows = math.ceil(len(versions) / columns)
-    fig = new_figure(
-        figsize=(image_size * columns, (image_size + 0.3) * rows), layout="constrained"
+    versions = augmented_examples(image, pipeline, count=count, seed=seed)
+    return plot_augmented_versions(
+        versions,
+        image if include_original else None,
+        columns=columns,
+        title=title,
+        image_size=image_size,
     )
-    axes = fig.subplots(rows, columns, squeeze=False)
-    for index, ax in enumerate(axes.ravel()):
-        if index >= len(versions):
-            fig.delaxes(ax)
-            continue
-        shown = as_display_image(np.clip(versions[index], 0, None), titles[index])
-        ax.imshow(shown, cmap="gray" if shown.ndim == 2 else None)
-        ax.set_title(titles[index], fontsize="small")
-        ax.set_xticks([])
-        ax.set_yticks([])
-    if title:
-        fig.suptitle(title)
-    return fig

@@ -40,12 +40,18 @@ def build_config(root: Path, output: Path, profile_name: str) -> Path:
     return path
 
 
+def default_jobs() -> int:
+    """Chapters executed at once by default: one per core, at most four."""
+    return max(1, min(4, len(os.sched_getaffinity(0))))
+
+
 def build_book(
     profile: str | None = None,
     output: str | Path | None = None,
     strict: bool = True,
     quiet: bool = False,
     root: Path | None = None,
+    jobs: int | None = None,
 ) -> int:
     """Execute and build the book into ``output``/html (default ``_build/html``); 0 on success.
 
@@ -53,7 +59,9 @@ def build_book(
     because Jupyter Book appends that name to the folder it is given.
 
     Execution is cached per profile, so an unchanged rebuild only re-renders. Switching the
-    profile rebuilds every page, so no page mixes outputs of two profiles.
+    profile rebuilds every page, so no page mixes outputs of two profiles. With ``jobs`` > 1
+    (default: `default_jobs`) the chapters not in the cache are first executed that many at
+    a time (`cnncourse.book_execution`); Jupyter Book then finds them all in the cache.
     """
     missing = [
         module for module in ("jupyter_book", "mathjax") if importlib.util.find_spec(module) is None
@@ -95,10 +103,25 @@ def build_book(
         command += ["-W", "-n", "--keep-going"]
     if changed:
         command.append("--all")
-    env = dict(os.environ, **{ENV_VAR: name, "PYTHONWARNINGS": "ignore::DeprecationWarning"})
+    settings = {ENV_VAR: name, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    env = dict(os.environ, **settings)
     started = time.perf_counter()
     if not quiet:
         print(f"cnncourse book: building in the {name!r} profile into {output / 'html'}")
+    jobs = default_jobs() if jobs is None else int(jobs)
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    if jobs > 1:
+        from cnncourse.book_execution import execute_chapters
+
+        execute_chapters(
+            root,
+            output / f".jupyter_cache-{name}",
+            timeout=get_profile(name).cell_timeout,
+            jobs=jobs,
+            environment=settings,
+            report=None if quiet else lambda line: print(f"cnncourse book: {line}", flush=True),
+        )
     result = subprocess.run(command, cwd=root, env=env, capture_output=quiet, text=True)
     seconds = time.perf_counter() - started
     if result.returncode == 0:

@@ -261,6 +261,30 @@ def run_graph(model, inputs, operation_fn):
     return functional(model)._run_through_graph(inputs, operation_fn=operation_fn)
 
 
+def run_layers(model, inputs, call):
+    """Run a Sequential or Functional ``model`` on ``inputs`` eagerly, one layer at a time.
+
+    Each layer is called as ``call(layer, args, kwargs)`` in the graph's order (a Sequential's
+    layers in turn, each with ``(x,)`` and ``{}``); a nested model is one layer, for ``call``
+    to run as it likes. Returns the outputs as the model gives them.
+    """
+    import keras
+
+    if isinstance(model, keras.Sequential):
+        x = inputs
+        for layer in model.layers:
+            x = call(layer, (x,), {})
+        return x
+
+    def operation_fn(layer):
+        def run(*args, **kwargs):
+            return call(layer, args, kwargs)
+
+        return run
+
+    return run_graph(model, inputs, operation_fn)
+
+
 def output_layer(model):
     """The layer that produces the (first) output of ``model``, looking inside nested models.
 

@@ -1,27 +1,39 @@
-"""Fitting with the profile's epochs.
+"""Fitting with the profile's epochs: compile_and_fit, evaluate and their settings.
 
-compile_and_fit, evaluate and the wall-clock timing of runs.
+`TrainingRun` (`cnncourse.training_run`), `timing_table` (`cnncourse.timing`) and
+`output_activation` / `output_layer` (`cnncourse.keras_graph`) are importable from here too.
 """
 
 from __future__ import annotations
 
-import math
-import statistics
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from cnncourse.keras_graph import output_activation, output_layer  # noqa: F401 (public here too)
+from cnncourse.keras_graph import output_activation, output_layer
 from cnncourse.profile import current_profile
+from cnncourse.timing import epoch_timer, timing_table
+from cnncourse.training_run import TrainingRun, is_smaller_better
 
 # Optimizer names accepted by `make_optimizer` (an optimizer instance is accepted too).
 OPTIMIZER_NAMES = ("adam", "adamw", "sgd", "momentum", "nesterov", "rmsprop", "adagrad")
 
-# Metrics whose best value is the smallest one; every other metric is best when largest.
-_SMALLER_IS_BETTER = ("loss", "error", "mae", "mse", "crossentropy", "hinge")
+__all__ = [
+    "OPTIMIZER_NAMES",
+    "TrainingRun",
+    "compile_and_fit",
+    "evaluate",
+    "infer_loss",
+    "is_smaller_better",
+    "make_optimizer",
+    "output_activation",
+    "output_layer",
+    "resolve_epochs",
+    "split_data",
+    "timing_table",
+]
 
 
 def resolve_epochs(epochs: int | None = None, original_epochs: int | None = None) -> int:
@@ -155,139 +167,6 @@ def split_data(data, what: str):
     )
 
 
-_TIMER_CLASS = None
-
-
-def _epoch_timer():
-    """A Keras callback that records the wall seconds of every epoch (validation included)."""
-    global _TIMER_CLASS
-    if _TIMER_CLASS is None:
-        import keras
-
-        class EpochTimer(keras.callbacks.Callback):
-            def __init__(self):
-                super().__init__()
-                self.seconds: list[float] = []
-                self._start = 0.0
-
-            def on_epoch_begin(self, epoch, logs=None):
-                self._start = time.perf_counter()
-
-            def on_epoch_end(self, epoch, logs=None):
-                self.seconds.append(time.perf_counter() - self._start)
-
-        _TIMER_CLASS = EpochTimer
-    return _TIMER_CLASS()
-
-
-def is_smaller_better(metric: str) -> bool:
-    """Whether the best value of ``metric`` (a loss, an error, ...) is its smallest."""
-    name = metric.removeprefix("val_")
-    return any(part in name for part in _SMALLER_IS_BETTER)
-
-
-@dataclass
-class TrainingRun:
-    """What one `compile_and_fit` call did: the history, the time it took and its settings.
-
-    ``history`` maps metric names ("loss", "accuracy", "val_loss", "val_accuracy"...) to one
-    value per epoch. ``seconds_per_epoch`` are wall seconds of each epoch, validation
-    included; the first also holds the tracing of the training step.
-    """
-
-    history: dict[str, list[float]]
-    epochs: int
-    seconds: float
-    seconds_per_epoch: list[float]
-    settings: dict[str, Any] = field(default_factory=dict)
-    model: Any = field(default=None, repr=False, compare=False)
-
-    @property
-    def final(self) -> dict[str, float]:
-        """The value of every metric at the last epoch."""
-        return {name: values[-1] for name, values in self.history.items() if values}
-
-    @property
-    def best(self) -> dict[str, float]:
-        """The best value of every metric over the epochs (smallest loss, largest accuracy)."""
-        best = {}
-        for name, values in self.history.items():
-            if values:
-                best[name] = min(values) if is_smaller_better(name) else max(values)
-        return best
-
-    @property
-    def monitor(self) -> str | None:
-        """The metric that says which epoch was best: val_accuracy, else accuracy, else loss."""
-        for name in ("val_accuracy", "accuracy", "val_loss", "loss"):
-            if name in self.history:
-                return name
-        return next(iter(self.history), None)
-
-    @property
-    def best_epoch(self) -> int | None:
-        """The epoch (counted from 1) with the best value of `monitor`."""
-        name = self.monitor
-        if name is None or not self.history[name]:
-            return None
-        values = np.asarray(self.history[name], dtype=float)
-        index = np.argmin(values) if is_smaller_better(name) else np.argmax(values)
-        return int(index) + 1
-
-    @property
-    def steady_seconds_per_epoch(self) -> float:
-        """Median wall seconds of the epochs after the first (the first pays for tracing)."""
-        if not self.seconds_per_epoch:
-            return math.nan
-        later = self.seconds_per_epoch[1:] or self.seconds_per_epoch
-        return float(statistics.median(later))
-
-    def epochs_to_reach(self, target: float, metric: str = "val_accuracy") -> int | None:
-        """The first epoch (from 1) where ``metric`` reaches ``target``; None if it never does."""
-        values = self._values(metric)
-        smaller = is_smaller_better(metric)
-        for epoch, value in enumerate(values, start=1):
-            if (value <= target) if smaller else (value >= target):
-                return epoch
-        return None
-
-    def seconds_to_reach(self, target: float, metric: str = "val_accuracy") -> float | None:
-        """Wall seconds of training until ``metric`` first reaches ``target`` (None if never)."""
-        epoch = self.epochs_to_reach(target, metric)
-        if epoch is None:
-            return None
-        return float(sum(self.seconds_per_epoch[:epoch]))
-
-    def _values(self, metric: str) -> list[float]:
-        if metric not in self.history:
-            raise KeyError(
-                f"metric {metric!r} is not in this run's history; it has {sorted(self.history)}"
-            )
-        return self.history[metric]
-
-    def frame(self):
-        """The history as a pandas DataFrame, one row per epoch (index: epoch from 1)."""
-        import pandas as pd
-
-        table = pd.DataFrame(self.history)
-        table.index = pd.RangeIndex(1, len(table) + 1, name="epoch")
-        if len(self.seconds_per_epoch) == len(table):
-            table["seconds"] = self.seconds_per_epoch
-        return table
-
-    def summary(self) -> dict[str, Any]:
-        """One flat row: epochs, seconds, final and best value of every metric, best epoch."""
-        row: dict[str, Any] = {
-            "epochs": self.epochs,
-            "seconds": self.seconds,
-            "seconds_per_epoch": self.steady_seconds_per_epoch,
-        }
-        row.update(self.final)
-        row.update({f"best_{name}": value for name, value in self.best.items()})
-        row["best_epoch"] = self.best_epoch
-        return row
-
-
 def compile_and_fit(
     model,
     train,
@@ -398,7 +277,7 @@ def compile_and_fit(
                 "compile_model=False the model keeps its own"
             )
 
-    timer = _epoch_timer()
+    timer = epoch_timer()
     start = time.perf_counter()
     history = model.fit(
         x if dataset is None else dataset,
@@ -462,48 +341,3 @@ def evaluate(model, data, *, batch_size: int | None = None) -> dict[str, float]:
             raise ValueError("batch_size was given with a tf.data.Dataset, which is batched")
         result = model.evaluate(dataset, **kwargs)
     return {name: float(value) for name, value in result.items()}
-
-
-def timing_table(
-    runs: Mapping[str, TrainingRun],
-    *,
-    target: float | None = None,
-    metric: str = "val_accuracy",
-):
-    """Compare runs by wall time: one row per run (a pandas DataFrame indexed by run name).
-
-    Columns: epochs, total seconds, first-epoch seconds, steady seconds per epoch (median of
-    the later epochs), final and best ``metric``; with ``target`` also the epochs and seconds
-    until ``metric`` first reached it (NaN if never) and ``seconds_saved``: the first run's
-    seconds-to-target minus each run's, the time a transferred base saves over training from
-    scratch when the first run is the scratch baseline.
-    """
-    import pandas as pd
-
-    if not runs:
-        raise ValueError("timing_table needs at least one run")
-    rows = {}
-    for name, run in runs.items():
-        if not isinstance(run, TrainingRun):
-            raise TypeError(f"run {name!r} is a {type(run).__name__}, not a TrainingRun")
-        values = run._values(metric)
-        smaller = is_smaller_better(metric)
-        row = {
-            "epochs": run.epochs,
-            "seconds": run.seconds,
-            "first_epoch_seconds": run.seconds_per_epoch[0] if run.seconds_per_epoch else math.nan,
-            "seconds_per_epoch": run.steady_seconds_per_epoch,
-            f"final_{metric}": values[-1],
-            f"best_{metric}": min(values) if smaller else max(values),
-        }
-        if target is not None:
-            epochs_needed = run.epochs_to_reach(target, metric)
-            seconds_needed = run.seconds_to_reach(target, metric)
-            row["epochs_to_target"] = math.nan if epochs_needed is None else epochs_needed
-            row["seconds_to_target"] = math.nan if seconds_needed is None else seconds_needed
-        rows[name] = row
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "run"
-    if target is not None:
-        table["seconds_saved"] = table["seconds_to_target"].iloc[0] - table["seconds_to_target"]
-    return table

@@ -30,32 +30,6 @@ def test_console_script_runs_as_a_module():
         assert command in result.stdout
 
 
-def test_grade_passes_profile_and_timeout_through(monkeypatch, tmp_path):
-    import cnncourse.grading.grade as grade
-
-    calls = []
-    monkeypatch.setattr(grade, "grade_all", lambda *args, **kwargs: calls.append(kwargs) or 0)
-    assert main(["grade", str(tmp_path), "--profile", "small", "--timeout", "99"]) == 0
-    assert (calls[0]["profile"], calls[0]["cell_timeout"]) == ("small", 99)
-    assert main(["grade", str(tmp_path)]) == 0
-    assert (calls[1]["profile"], calls[1]["cell_timeout"]) == ("tiny", None)
-
-
-def test_grade_passes_workers_scheduler_and_regrade_through(monkeypatch, tmp_path):
-    import cnncourse.grading.grade as grade
-
-    calls = []
-    monkeypatch.setattr(grade, "grade_all", lambda *args, **kwargs: calls.append(kwargs) or 0)
-    assert main(["grade", str(tmp_path), "--workers", "3", "--regrade"]) == 0
-    assert (calls[0]["workers"], calls[0]["scheduler"], calls[0]["regrade"]) == (3, None, True)
-    assert main(["grade", str(tmp_path), "--scheduler", "tcp://10.0.0.1:8786"]) == 0
-    assert (calls[1]["workers"], calls[1]["scheduler"], calls[1]["regrade"]) == (
-        None,
-        "tcp://10.0.0.1:8786",
-        False,
-    )
-
-
 CHECK_ONLY = """\
 import sys
 from cnncourse import cli
@@ -97,3 +71,22 @@ def test_an_unknown_command_is_named_with_the_choices():
     assert result.returncode == 2
     assert "invalid choice: 'nonsense'" in result.stderr and "validate" in result.stderr
     assert "heavy: none" in run_cli("nonsense").stderr
+
+
+def test_a_missing_export_or_roster_is_reported_before_any_heavy_import(tmp_path):
+    result = run_cli("collect", str(tmp_path / "export.zip"), "--to", str(tmp_path / "to"))
+    assert result.returncode == 2 and "heavy: none" in result.stderr
+    assert "is neither a folder nor a .zip file" in result.stderr
+    (tmp_path / "notes.txt").write_text("not an export")
+    result = run_cli("collect", str(tmp_path / "notes.txt"), "--to", str(tmp_path / "to"))
+    assert (result.returncode, "heavy: none" in result.stderr) == (2, True)
+    assert f"cnncourse collect: export {tmp_path / 'notes.txt'} is neither" in result.stderr
+    export = tmp_path / "export"
+    export.mkdir()
+    roster = ["--roster", str(tmp_path / "roster.csv")]
+    result = run_cli("collect", str(export), "--to", str(tmp_path / "to"), *roster)
+    assert result.returncode == 2 and "heavy: none" in result.stderr
+    assert f"cnncourse collect: {tmp_path / 'roster.csv'} does not exist" in result.stderr
+    result = run_cli("collect", str(export), "--to", str(tmp_path / "to"), "--roster", str(export))
+    assert result.returncode == 2 and "is a folder, not a file" in result.stderr
+    assert not (tmp_path / "to").exists()

@@ -165,3 +165,25 @@ def test_run_graph_calls_every_layer_through_the_given_function():
     assert tuple(output.shape) == (1, 3)
     assert sorted(called) == ["a", "b", "c", "f", "out", "sum"]
     assert called.index("b") < called.index("c") < called.index("sum")
+
+
+def test_run_layers_calls_each_layer_of_a_sequential_or_functional_model_in_order():
+    import numpy as np
+
+    sequential = keras.Sequential(
+        [keras.Input((8, 8, 3)), layers.Conv2D(2, 1, name="s1"), layers.Flatten(name="s2")]
+    )
+    image = np.ones((1, 8, 8, 3), dtype="float32")
+    for model, names in ((sequential, ["s1", "s2"]), (_branching(), None)):
+        called = []
+
+        def call(layer, args, kwargs, called=called):
+            called.append(layer.name)
+            return layer(*args, **kwargs)
+
+        output = keras_graph.run_layers(model, image, call)
+        np.testing.assert_allclose(np.asarray(output), np.asarray(model(image)), rtol=1e-6)
+        if names is not None:
+            assert called == names
+        else:
+            assert sorted(called) == ["a", "b", "c", "f", "out", "sum"]

@@ -1,8 +1,11 @@
-"""The README's Quick start is two commands, and CI runs the second."""
+"""The README: a Quick start of two commands (CI runs the second), a table of the CLI's commands."""
 
 import re
 import subprocess
 
+import pytest
+
+from cnncourse.cli import main
 from tests.conftest import REPO
 
 
@@ -51,3 +54,44 @@ def test_constraints_pin_every_direct_dependency():
         "django-static-mathjax",
     ):
         assert name in pins, f"{name} is not pinned in constraints.txt"
+
+
+def command_table() -> dict[str, str]:
+    """The README's table of commands: the command's name -> its whole row."""
+    text = (REPO / "README.md").read_text()
+    table = re.search(
+        r"^\| command \| what it does \|\n\| --- \| --- \|\n((?:\|.*\n)+)", text, re.M
+    )
+    assert table, "README has no | command | what it does | table"
+    rows = {}
+    for row in table.group(1).splitlines():
+        found = re.match(r"\| `cnncourse ([a-z]+)[^`]*` \|", row)
+        assert found, f"a row of the README's command table names no command: {row[:80]}"
+        rows[found.group(1)] = row
+    return rows
+
+
+def help_text(capsys, *argv) -> str:
+    with pytest.raises(SystemExit) as exit:
+        main([*argv, "--help"])
+    assert exit.value.code == 0
+    return capsys.readouterr().out
+
+
+def cli_commands(capsys) -> list[str]:
+    """The commands `cnncourse --help` lists (under COMMAND, one per line with its help)."""
+    listed = help_text(capsys).split("COMMAND\n", 1)[1]
+    return re.findall(r"^    ([a-z]+)\b", listed, re.M)
+
+
+def test_the_command_table_lists_exactly_the_cli_commands(capsys):
+    commands = cli_commands(capsys)
+    assert {"profile", "release", "grade", "validate"} <= set(commands)
+    assert list(command_table()) == commands  # every command, in the order of --help
+
+
+def test_every_option_in_the_command_table_exists(capsys):
+    for command, row in command_table().items():
+        options = set(re.findall(r"--[a-z][a-z-]*", help_text(capsys, command)))
+        for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", row):
+            assert option in options, f"README: `cnncourse {command}` has no option {option}"

@@ -1,4 +1,4 @@
-"""Tests of cnncourse.training: profile epochs, histories, determinism, timing, quiet fitting."""
+"""Tests of cnncourse.training: profile epochs, optimizers, losses, histories, quiet fitting."""
 
 import logging
 
@@ -8,14 +8,17 @@ import pytest
 import tensorflow as tf
 
 import cnncourse
+from cnncourse import keras_graph, timing, training_run
 from cnncourse.profile import current_profile, get_profile, use_profile
 from cnncourse.training import (
     TrainingRun,
     compile_and_fit,
     evaluate,
     infer_loss,
+    is_smaller_better,
     make_optimizer,
     output_activation,
+    output_layer,
     resolve_epochs,
     timing_table,
 )
@@ -219,39 +222,14 @@ def test_fitting_is_quiet_even_when_tensorflow_loggers_were_reset(capfd):
     assert captured.out == ""
 
 
-# ----------------------------------------------------------------------------- timing
+# ----------------------------------------------------------------------------- public names
 
 
-def _run(values, seconds):
-    return TrainingRun(
-        history={"val_accuracy": values, "val_loss": [1.0 - v for v in values]},
-        epochs=len(values),
-        seconds=sum(seconds),
-        seconds_per_epoch=seconds,
-    )
-
-
-def test_time_to_reach_an_accuracy():
-    run = _run([0.5, 0.7, 0.9, 0.8], [4.0, 1.0, 1.5, 1.0])
-    assert run.epochs_to_reach(0.7) == 2
-    assert run.seconds_to_reach(0.7) == pytest.approx(5.0)
-    assert run.epochs_to_reach(0.95) is None
-    assert run.epochs_to_reach(0.25, "val_loss") == 3  # losses count downwards
-    assert run.best_epoch == 3
-    assert run.steady_seconds_per_epoch == pytest.approx(1.0)
-    with pytest.raises(KeyError, match="accuracy"):
-        run.epochs_to_reach(0.5, "accuracy")
-
-
-def test_timing_table_compares_runs_and_the_time_saved():
-    scratch = _run([0.5, 0.6, 0.7, 0.8], [3.0, 2.0, 2.0, 2.0])
-    transfer = _run([0.75, 0.85], [2.0, 1.0])
-    table = timing_table({"scratch": scratch, "transfer": transfer}, target=0.75)
-    assert list(table.index) == ["scratch", "transfer"]
-    assert table.loc["scratch", "epochs_to_target"] == 4
-    assert table.loc["transfer", "seconds_to_target"] == pytest.approx(2.0)
-    assert table.loc["transfer", "seconds_saved"] == pytest.approx(9.0 - 2.0)
-    assert table.loc["scratch", "seconds_per_epoch"] == pytest.approx(2.0)
-    assert table.loc["transfer", "final_val_accuracy"] == pytest.approx(0.85)
-    never = timing_table({"a": scratch}, target=0.99)
-    assert np.isnan(never.loc["a", "seconds_to_target"])
+def test_training_keeps_the_names_that_moved_out_importable():
+    # Assignments call training.output_activation; chapters import TrainingRun and
+    # timing_table from here.
+    assert output_activation is keras_graph.output_activation
+    assert output_layer is keras_graph.output_layer
+    assert TrainingRun is training_run.TrainingRun
+    assert is_smaller_better is training_run.is_smaller_better
+    assert timing_table is timing.timing_table

@@ -21,25 +21,18 @@ fails that check only::
 
 from cnncourse.checks.alternatives import any_architecture, architecture_free_padding
 from cnncourse.checks.architecture import architecture, describe, expected_params
-from cnncourse.checks.arrays import array, one_hot
+from cnncourse.checks.arrays import array, labels, one_hot, same_array
 from cnncourse.checks.augmentation import augmentation_settings
 from cnncourse.checks.figures import figure
-from cnncourse.checks.fitting import at_least, learning_rate
+from cnncourse.checks.fitting import at_least, history, learning_rate, per_profile
 from cnncourse.checks.form import KINDS, of_kind
+from cnncourse.checks.layers import frozen, output_shape, parameters, trainable
 from cnncourse.checks.numeric import choice, number, numbers
 from cnncourse.checks.question import SCORE_MIME_TYPE, Question, Score
 from cnncourse.checks.result import Result
 from cnncourse.checks.sets import balanced, best_choice, disjoint, same_items
 from cnncourse.checks.shown_images import images_from
-from cnncourse.checks.training import (
-    frozen,
-    history,
-    output_shape,
-    parameters,
-    per_profile,
-    trainable,
-)
-from cnncourse.checks.transfer import input_size, labels, same_array, same_weights, trainable_layers
+from cnncourse.checks.transfer import input_size, same_weights, trainable_layers
 
 __all__ = [
     "KINDS",

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
-from cnncourse import spec
+from cnncourse import params, spec
 from cnncourse.checks.architecture import architecture
 from cnncourse.checks.result import Result
 
@@ -55,21 +56,22 @@ def free_paddings(network: spec.Network) -> set[int]:
     an even size) gets no padding with 'same': 'same' and 'valid' then give the same
     output shape and the same values.
     """
-    from cnncourse.params import count, input_names, layer_names
-
-    shapes = dict(zip(layer_names(network), (layer.output_shape for layer in count(network))))
+    counts = params.count(network)
+    shapes = dict(zip(spec.layer_names(network), (layer.output_shape for layer in counts)))
     free = set()
-    for index, (layer, inputs) in enumerate(zip(network.layers, input_names(network))):
+    for index, (layer, inputs) in enumerate(zip(network.layers, spec.input_names(network))):
         if not isinstance(layer, _PADDED) or len(inputs) != 1:
             continue
         shape = shapes[inputs[0]]
         window = layer.kernel_size if isinstance(layer, spec.Conv2D) else layer.pool_size
         try:
             same = [
-                _size(shape[axis], window[axis], layer.strides[axis], "same") for axis in (0, 1)
+                params.output_size(shape[axis], window[axis], layer.strides[axis], "same")
+                for axis in (0, 1)
             ]
             valid = [
-                _size(shape[axis], window[axis], layer.strides[axis], "valid") for axis in (0, 1)
+                params.output_size(shape[axis], window[axis], layer.strides[axis], "valid")
+                for axis in (0, 1)
             ]
         except ValueError:  # a window that does not fit: 'valid' is impossible
             continue
@@ -78,20 +80,12 @@ def free_paddings(network: spec.Network) -> set[int]:
     return free
 
 
-def _size(n, window, stride, padding):
-    from cnncourse.params import output_size
-
-    return output_size(n, window, stride, padding)
-
-
 def _window_key(layer: spec.Layer) -> tuple:
     window = layer.kernel_size if isinstance(layer, spec.Conv2D) else layer.pool_size
     return (layer.kind, window, layer.strides)
 
 
 def _flip(network: spec.Network, indices) -> spec.Network:
-    from dataclasses import replace
-
     layers = list(network.layers)
     for index in indices:
         layer = layers[index]

@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from cnncourse import spec
+from cnncourse import params, spec
 from cnncourse.checks.keras_reader import ModelLayer, ModelReadError, read_model
 from cnncourse.checks.result import Result, count, plural
+from cnncourse.checks.shapes import size_text
 
 _MERGES = ("Add", "Concatenate")
 _LOOKAHEAD = 4
@@ -101,26 +102,19 @@ def _activation(value) -> str:
     return "linear" if value in (None, "linear") else str(value)
 
 
-def _pair(value) -> str:
-    return "x".join(str(v) for v in value)
-
-
-def dims_text(value) -> str:
-    """A shape as the messages write it: 32x32x3, ? for an unknown size."""
-    return "x".join("?" if v is None else str(v) for v in value)
-
-
 def describe(layer: spec.Layer) -> str:
     """A short description of a layer: 'Conv2D with 32 5x5 filters', 'Dropout(0.5)'."""
     if isinstance(layer, spec.Input):
-        return f"Input of shape {dims_text(layer.shape)}"
+        return f"Input of shape {size_text(layer.shape)}"
     if isinstance(layer, spec.Conv2D):
-        return f"Conv2D with {layer.filters} {_pair(layer.kernel_size)} filters"
+        return f"Conv2D with {layer.filters} {size_text(layer.kernel_size)} filters"
     if isinstance(layer, spec.Dense):
         return f"Dense with {plural(layer.units, 'unit')}"
     if isinstance(layer, (spec.MaxPooling2D, spec.AveragePooling2D)):
-        text = f"{layer.kind} {_pair(layer.pool_size)}"
-        return text if layer.strides == layer.pool_size else f"{text} stride {_pair(layer.strides)}"
+        text = f"{layer.kind} {size_text(layer.pool_size)}"
+        if layer.strides == layer.pool_size:
+            return text
+        return f"{text} stride {size_text(layer.strides)}"
     if isinstance(layer, spec.Dropout):
         return f"Dropout({layer.rate:g})"
     if isinstance(layer, spec.Activation):
@@ -138,17 +132,11 @@ def expected_params(layer: spec.Layer, input_shape: tuple | None) -> int | None:
     """The parameters ``layer`` has when it reads ``input_shape`` (None when unknown)."""
     if isinstance(layer, spec.Block):
         return layer.params
-    if not isinstance(layer, (spec.Conv2D, spec.Dense, spec.BatchNormalization)):
+    if not isinstance(layer, params.WEIGHTED_KINDS):
         return 0
     if not input_shape or input_shape[-1] is None:
         return None
-    channels = int(input_shape[-1])
-    if isinstance(layer, spec.Conv2D):
-        kernel_height, kernel_width = layer.kernel_size
-        return (kernel_height * kernel_width * channels + int(layer.use_bias)) * layer.filters
-    if isinstance(layer, spec.Dense):
-        return (channels + int(layer.use_bias)) * layer.units
-    return channels * (2 + int(layer.center) + int(layer.scale))
+    return sum(params.weight_counts(layer, int(input_shape[-1])))
 
 
 def _params_note(expected: spec.Layer, student: _Node) -> tuple[str, str]:
@@ -168,27 +156,31 @@ def _compare_settings(expected: _Node, student: _Node) -> str | None:
         if len(e.shape) != len(s.shape) or any(
             a is not None and a != b for a, b in zip(e.shape, s.shape)
         ):
-            return f"{head}: expected shape {dims_text(e.shape)}, yours is {dims_text(s.shape)}"
+            return f"{head}: expected shape {size_text(e.shape)}, yours is {size_text(s.shape)}"
         return None
     if isinstance(e, spec.Conv2D):
         if e.filters != s.filters:
             return f"{head}: expected {e.filters} filters{want}, yours has {s.filters}{have}"
         if e.kernel_size != s.kernel_size:
             return (
-                f"{head}: expected a {_pair(e.kernel_size)} kernel{want}, "
-                f"yours is {_pair(s.kernel_size)}{have}"
+                f"{head}: expected a {size_text(e.kernel_size)} kernel{want}, "
+                f"yours is {size_text(s.kernel_size)}{have}"
             )
     if isinstance(e, spec.Dense) and e.units != s.units:
         return f"{head}: expected {plural(e.units, 'unit')}{want}, yours has {s.units}{have}"
     if isinstance(e, (spec.MaxPooling2D, spec.AveragePooling2D)) and e.pool_size != s.pool_size:
-        return f"{head}: expected a {_pair(e.pool_size)} pool, yours is {_pair(s.pool_size)}"
+        return (
+            f"{head}: expected a {size_text(e.pool_size)} pool, yours is {size_text(s.pool_size)}"
+        )
     if isinstance(e, (spec.Conv2D, spec.MaxPooling2D, spec.AveragePooling2D)):
         if e.strides != s.strides:
-            return f"{head}: expected strides {_pair(e.strides)}, yours are {_pair(s.strides)}"
+            return (
+                f"{head}: expected strides {size_text(e.strides)}, yours are {size_text(s.strides)}"
+            )
         if e.padding != s.padding:
             note = ""
             if student.info and student.info.output_shape:
-                note = f" (your output is {dims_text(student.info.output_shape)})"
+                note = f" (your output is {size_text(student.info.output_shape)})"
             return f"{head}: expected padding='{e.padding}', yours is '{s.padding}'{note}"
     if isinstance(e, (spec.Conv2D, spec.Dense, spec.Activation)):
         wanted, got = _activation(e.activation), _activation(s.activation)
@@ -239,8 +231,8 @@ def _compare_block(e: spec.Block, student: _Node, head: str) -> str | None:
         and any(a is not None and a != b for a, b in zip(e.output_shape, info.output_shape))
     ):
         return (
-            f"{head}: expected output shape {dims_text(e.output_shape)}, "
-            f"yours is {dims_text(info.output_shape)}"
+            f"{head}: expected output shape {size_text(e.output_shape)}, "
+            f"yours is {size_text(info.output_shape)}"
         )
     return None
 
@@ -388,10 +380,6 @@ def architecture(model, expected: spec.Network, *, input_number: int = 1) -> Res
 def _expected_total(network: spec.Network) -> int | None:
     """The expected network's parameter total (`cnncourse.params.total`); None if unknown."""
     try:
-        from cnncourse.params import total
-    except ImportError:  # pragma: no cover - params ships with the package
-        return None
-    try:
-        return int(total(network))
+        return int(params.total(network))
     except Exception:  # noqa: BLE001 - an optional hint, never a failure of the check
         return None

@@ -1,6 +1,6 @@
 """A student's built Keras model as the architecture check sees it: layer specs, counts, edges.
 
-The specs come from `cnncourse.keras_spec.network_layers`, the reading `cnncourse.spec.from_keras`
+The specs come from `cnncourse.spec.keras.network_layers`, the reading `cnncourse.spec.from_keras`
 uses too, so a model read here and the same model read by `spec.from_keras` have equal specs.
 `walk_layers`, `weights_size` and `layer_spec` are re-exported from where they live.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from cnncourse import keras_graph, spec
 from cnncourse.keras_graph import ModelReadError, walk_layers, weights_size
-from cnncourse.keras_spec import layer_spec, network_layers
+from cnncourse.spec.keras import layer_spec, network_layers
 
 __all__ = [
     "ModelGraph",

@@ -1,17 +1,17 @@
-"""Transfer checks: layers that train, copied weights, images not resized, aligned labels.
+"""Transfer checks: layers that train, copied weights, images not resized, the base built.
 
 ``trainable_layers`` checks "freeze all but the last N layers" layer by layer;
 ``same_weights`` that a model's convolutions carry another model's trained weights;
 ``input_size`` that a model takes images of a new size as they are (its first convolution
-sees them, no Resizing before it); ``labels`` and ``same_array`` compare relabelled data
-with the truth, naming the first class that went wrong.
+sees them, no Resizing before it); ``reference_base`` builds a fresh copy of a model's
+pretrained base to count against.
 """
 
 from __future__ import annotations
 
 from cnncourse import keras_graph
-from cnncourse.checks.architecture import dims_text
 from cnncourse.checks.result import Result, count, plural
+from cnncourse.checks.shapes import shapes_text, size_text
 from cnncourse.keras_graph import walk_layers, weights_size
 
 _RESIZING = ("Resizing", "CenterCrop", "RandomCrop")
@@ -135,8 +135,8 @@ def same_weights(
         if shapes[0] != shapes[1]:
             return Result.fail(
                 f"{name}: {type(new).__name__} {new.name!r} (number {number}) has "
-                f"weights of shapes {shapes[0]}, {old.name!r} of {source_name} "
-                f"has {shapes[1]}"
+                f"weights of shapes {shapes_text(shapes[0])}, {old.name!r} of {source_name} "
+                f"has {shapes_text(shapes[1])}"
             )
         if not all(
             np.allclose(a, b, rtol=1e-6, atol=1e-7) for a, b in zip(new_weights, old_weights)
@@ -203,7 +203,7 @@ def input_size(model, shape, *, name: str = "your model") -> Result:
     given = tuple(None if d is None else int(d) for d in model.inputs[0].shape[1:])
     if len(given) != len(shape) or any(g is not None and g != s for g, s in zip(given, shape)):
         return Result.fail(
-            f"{name} takes {dims_text(given)} images, not {dims_text(shape)}: "
+            f"{name} takes {size_text(given)} images, not {size_text(shape)}: "
             f"give it a new keras.Input(shape={shape})"
         )
     try:
@@ -221,115 +221,13 @@ def input_size(model, shape, *, name: str = "your model") -> Result:
         )
     if tuple(seen) != shape:
         return Result.fail(
-            f"{name}: its first Conv2D {layer.name!r} sees {dims_text(seen)} "
-            f"images, not {dims_text(shape)}: the images are made smaller "
+            f"{name}: its first Conv2D {layer.name!r} sees {size_text(seen)} "
+            f"images, not {size_text(shape)}: the images are made smaller "
             "before the convolutions; move the convolutional base instead"
         )
     return Result.ok(
-        f"{name} takes {dims_text(shape)} images and its first Conv2D "
+        f"{name} takes {size_text(shape)} images and its first Conv2D "
         f"{layer.name!r} sees them at that size"
-    )
-
-
-# --------------------------------------------------------------------------- relabelled data
-
-
-def _class_text(label, class_names) -> str:
-    label = int(label)
-    if class_names is not None and 0 <= label < len(class_names):
-        return f"{label} ({class_names[label]!r})"
-    return str(label)
-
-
-def labels(
-    answer, expected, *, class_names=None, name: str = "your labels", hint: str = ""
-) -> Result:
-    """Whether ``answer`` holds the class numbers ``expected``, one per image, in order.
-
-    ``class_names`` (the names of the expected labels, in label order) makes the message
-    name the first class whose images got another label. ``hint`` is added when the number
-    of labels differs.
-    """
-    import numpy as np
-
-    try:
-        data = np.asarray(answer)
-    except Exception as error:  # noqa: BLE001 - whatever the student passed
-        return Result.fail(f"{name}: expected an array of labels ({error})")
-    want = np.asarray(expected).reshape(-1)
-    if data.ndim == 2 and data.shape[1] == 1:
-        data = data[:, 0]
-    if data.ndim == 2 and class_names is not None and data.shape[1] == len(class_names):
-        return Result.fail(
-            f"{name}: expected one class number per image, yours are one-hot "
-            f"rows of shape {data.shape} (np.argmax(labels, axis=1) gives the "
-            "numbers)"
-        )
-    if data.ndim != 1 or data.dtype == object:
-        return Result.fail(
-            f"{name}: expected one class number per image (shape "
-            f"({len(want)},)), yours has shape {data.shape}"
-        )
-    if len(data) != len(want):
-        message = f"{name}: expected {count(len(want))} labels, yours has {count(len(data))}"
-        return Result.fail(f"{message} ({hint})" if hint else message)
-    if not np.issubdtype(data.dtype, np.number) or not np.all(np.mod(data, 1) == 0):
-        return Result.fail(f"{name}: expected whole class numbers, yours are {data.dtype}")
-    if np.array_equal(data.astype(np.int64), want.astype(np.int64)):
-        classes = len(np.unique(want))
-        return Result.ok(
-            f"{name}: all {count(len(want))} labels are right "
-            f"({plural(classes, 'class', 'classes')})"
-        )
-    wrong_classes = 0
-    first = None
-    for label in np.unique(want):
-        mask = want == label
-        got = data[mask].astype(np.int64)
-        wrong = got != label
-        if wrong.any():
-            wrong_classes += 1
-            if first is None:
-                values, counts = np.unique(got[wrong], return_counts=True)
-                first = (label, int(mask.sum()), int(wrong.sum()), values[np.argmax(counts)])
-    label, total, wrong_count, common = first
-    what = (
-        f"class {class_names[int(label)]!r}"
-        if class_names is not None and 0 <= int(label) < len(class_names)
-        else f"label {int(label)}"
-    )
-    more = f"; {wrong_classes - 1} other classes are wrong too" if wrong_classes > 1 else ""
-    return Result.fail(
-        f"{name}: the {total} images of {what} should have label {int(label)}, "
-        f"{wrong_count} of yours have {_class_text(common, class_names)}{more}"
-    )
-
-
-def same_array(answer, expected, *, name: str = "your array", hint: str = "") -> Result:
-    """Whether ``answer`` equals ``expected`` (same shape, same values); the message counts
-    the entries (along the first axis, e.g. images) that differ. ``hint`` says why it may."""
-    import numpy as np
-
-    try:
-        data = np.asarray(answer)
-    except Exception as error:  # noqa: BLE001 - whatever the student passed
-        return Result.fail(f"{name}: expected an array ({error})")
-    want = np.asarray(expected)
-    suffix = f" ({hint})" if hint else ""
-    if data.shape != want.shape:
-        return Result.fail(f"{name}: expected shape {want.shape}, yours is {data.shape}{suffix}")
-    if data.dtype == object:
-        return Result.fail(f"{name}: expected an array of numbers, got {type(answer).__name__}")
-    if np.array_equal(data, want):
-        return Result.ok(f"{name} is right: shape {want.shape}")
-    if want.ndim == 0:
-        return Result.fail(f"{name}: {data} is not right{suffix}")
-    differs = np.any((data != want).reshape(len(want), -1), axis=1)
-    first = int(np.argmax(differs))
-    return Result.fail(
-        f"{name}: {count(int(differs.sum()))} of {count(len(want))} entries along "
-        f"the first axis differ from the expected ones (the first is number "
-        f"{first}){suffix}"
     )
 
 

@@ -4,26 +4,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cnncourse.data.offline_folders import FLOWERS_LICENSE, cached_offline_folder
-from cnncourse.data.pipeline import FolderDatasets, prepare_datasets
-from cnncourse.data.sources import OFFLINE, DataFolder, resolve_source
+from cnncourse.data.folder_datasets import (
+    FolderDataset,
+    dataset_folder,
+    find_folder,
+    folder_datasets,
+)
+from cnncourse.data.offline.folders import FLOWERS_LICENSE
+from cnncourse.data.pipeline import FolderDatasets
+from cnncourse.data.sources import DataFolder
 from cnncourse.data.splits import DEFAULT_RATIOS
-from cnncourse.profile import current_profile
 
 FLOWERS_FOLDER = "flower_photos"
 FLOWERS_CLASSES = ("daisy", "dandelion", "roses", "sunflowers", "tulips")
 # Offline images per class when the profile asks for all of them (the real set has 633-898).
 OFFLINE_ALL_PER_CLASS = 700
 
+FLOWERS = FolderDataset(
+    folder=FLOWERS_FOLDER,
+    classes=FLOWERS_CLASSES,
+    offline="flowers",
+    per_class_setting="flowers_per_class",
+    image_size_setting="flowers_image_size",
+    keras_cache=True,
+    license_text=FLOWERS_LICENSE,
+    offline_all_per_class=OFFLINE_ALL_PER_CLASS,
+)
+
 
 def find_flowers_folder(root) -> Path | None:
     """The flower_photos folder at or under ``root`` (also Keras' ``*_extracted`` layout)."""
-    root = Path(root)
-    candidates = (root, root / FLOWERS_FOLDER, *sorted(root.glob(f"*/{FLOWERS_FOLDER}")))
-    for candidate in candidates:
-        if all((candidate / name).is_dir() for name in FLOWERS_CLASSES):
-            return candidate
-    return None
+    return find_folder(FLOWERS, root)
 
 
 def flowers_folder(
@@ -36,20 +47,7 @@ def flowers_folder(
     Offline: ``per_class`` (default the profile's ``flowers_per_class``) and ``image_size``
     (default ``flowers_image_size``).
     """
-    real = resolve_source(source, find_flowers_folder, "flower_photos", keras_cache=True)
-    if real is not None:
-        return DataFolder(real, str(real), FLOWERS_CLASSES)
-    profile = current_profile()
-    per_class = per_class or profile.flowers_per_class or OFFLINE_ALL_PER_CLASS
-    folder = cached_offline_folder(
-        "flowers",
-        FLOWERS_FOLDER,
-        FLOWERS_CLASSES,
-        per_class,
-        image_size or profile.flowers_image_size,
-        license_text=FLOWERS_LICENSE,
-    )
-    return DataFolder(folder, OFFLINE, FLOWERS_CLASSES)
+    return dataset_folder(FLOWERS, source, per_class, image_size, loader_depth=1)
 
 
 def flowers_datasets(
@@ -64,12 +62,9 @@ def flowers_datasets(
     destination=None,
 ) -> FolderDatasets:
     """TF Flowers train/val/test datasets (clean, subset, split, read), profile sizes."""
-    profile = current_profile()
-    per_class = per_class or profile.flowers_per_class
-    image_size = image_size or profile.flowers_image_size
-    folder = flowers_folder(source, per_class, image_size)
-    return prepare_datasets(
-        folder.path,
+    return folder_datasets(
+        FLOWERS,
+        source,
         per_class,
         image_size,
         batch_size,
@@ -78,5 +73,5 @@ def flowers_datasets(
         seed,
         on_disk,
         destination,
-        source=folder.source,
+        loader_depth=1,
     )

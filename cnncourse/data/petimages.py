@@ -4,24 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cnncourse.data.offline_folders import cached_offline_folder
-from cnncourse.data.pipeline import FolderDatasets, prepare_datasets
-from cnncourse.data.sources import OFFLINE, DataFolder, resolve_source
+from cnncourse.data.folder_datasets import (
+    FolderDataset,
+    dataset_folder,
+    find_folder,
+    folder_datasets,
+)
+from cnncourse.data.pipeline import FolderDatasets
+from cnncourse.data.sources import DataFolder
 from cnncourse.data.splits import DEFAULT_RATIOS
-from cnncourse.profile import current_profile
 
 PETS_FOLDER = "PetImages"
 PETS_CLASSES = ("Cat", "Dog")
+
+PETS = FolderDataset(
+    folder=PETS_FOLDER,
+    classes=PETS_CLASSES,
+    offline="pets",
+    per_class_setting="pets_per_class",
+    image_size_setting="pets_image_size",
+    keras_cache=False,
+    bad_files=True,
+)
 
 
 def find_pets_folder(root) -> Path | None:
     """The PetImages folder at or under ``root`` (``root``, ``root/PetImages``,
     ``root/*/PetImages``), or None."""
-    root = Path(root)
-    for candidate in (root, root / PETS_FOLDER, *sorted(root.glob(f"*/{PETS_FOLDER}"))):
-        if all((candidate / name).is_dir() for name in PETS_CLASSES):
-            return candidate
-    return None
+    return find_folder(PETS, root)
 
 
 def pets_folder(
@@ -35,19 +45,7 @@ def pets_folder(
     side ``image_size`` (default ``pets_image_size``), plus the bad files of the real
     download: an empty, a truncated, a corrupt and a text .jpg, and Thumbs.db files.
     """
-    real = resolve_source(source, find_pets_folder, "PetImages", keras_cache=False)
-    if real is not None:
-        return DataFolder(real, str(real), PETS_CLASSES)
-    profile = current_profile()
-    folder = cached_offline_folder(
-        "pets",
-        PETS_FOLDER,
-        PETS_CLASSES,
-        per_class or profile.pets_per_class,
-        image_size or profile.pets_image_size,
-        bad_files=True,
-    )
-    return DataFolder(folder, OFFLINE, PETS_CLASSES)
+    return dataset_folder(PETS, source, per_class, image_size, loader_depth=1)
 
 
 def pets_datasets(
@@ -67,12 +65,9 @@ def pets_datasets(
     them with ``seed`` and builds Keras datasets of ``image_size`` (profile default) and
     ``batch_size``; see ``prepare_datasets``.
     """
-    profile = current_profile()
-    per_class = per_class or profile.pets_per_class
-    image_size = image_size or profile.pets_image_size
-    folder = pets_folder(source, per_class, image_size)
-    return prepare_datasets(
-        folder.path,
+    return folder_datasets(
+        PETS,
+        source,
         per_class,
         image_size,
         batch_size,
@@ -81,5 +76,5 @@ def pets_datasets(
         seed,
         on_disk,
         destination,
-        source=folder.source,
+        loader_depth=1,
     )

@@ -21,8 +21,11 @@ class DataSourceWarning(UserWarning):
     """$CNNCOURSE_DATA is set but holds no copy of a dataset: the offline stand-in is used."""
 
 
-def _warn_not_found(what: str) -> None:
-    """Warn (once per dataset and folder) that $CNNCOURSE_DATA does not hold ``what``."""
+def _warn_not_found(what: str, stacklevel: int) -> None:
+    """Warn (once per dataset and folder) that $CNNCOURSE_DATA does not hold ``what``.
+
+    ``stacklevel`` is counted from the caller of this function (1: the caller's own line).
+    """
     root = data_dir()
     if root is None or (what, str(root)) in _WARNED:
         return
@@ -32,7 +35,7 @@ def _warn_not_found(what: str) -> None:
         f"CNNCOURSE_DATA={str(root)!r} {state} {what} files: using the offline "
         f"stand-in instead (see the loader's docstring for the folder it looks for)",
         DataSourceWarning,
-        stacklevel=4,
+        stacklevel=stacklevel + 1,
     )
 
 
@@ -50,19 +53,26 @@ def search_roots(keras_cache: bool = True) -> list[Path]:
 
 
 def resolve_source(
-    source, find: Callable[[Path], Path | None], what: str, keras_cache: bool = True
+    source,
+    find: Callable[[Path], Path | None],
+    what: str,
+    keras_cache: bool = True,
+    *,
+    loader_depth: int = 1,
 ) -> Path | None:
     """The real dataset folder to read, or None for the offline data.
 
     ``source`` is ``"auto"`` (real data when ``find`` locates it under a search root, else
     offline), ``"offline"``, or a path, which must hold the real data (DataError if not).
+    ``loader_depth``: how many calls stand between the caller's line and this one (1: the
+    loader called this itself), so that the DataSourceWarning points at the caller's line.
     """
     if source is None or str(source) == AUTO:
         for root in search_roots(keras_cache):
             found = find(root)
             if found is not None:
                 return found
-        _warn_not_found(what)
+        _warn_not_found(what, stacklevel=2 + loader_depth)
         return None
     if str(source) == OFFLINE:
         return None

@@ -179,6 +179,17 @@ def nbgrader_api(
     return NbGraderAPI(config=config, log=quiet_logger())
 
 
+def nbgrader_error(result: dict, key: str = "log") -> str | None:
+    """The last line of what an `NbGraderAPI` call that failed says in ``result[key]``
+    ("log" or "error"), leaving out nbgrader's own ``[App | LEVEL]`` lines; None if empty."""
+    lines = [
+        line.strip()
+        for line in str(result.get(key) or "").splitlines()
+        if line.strip() and not line.startswith("[")
+    ]
+    return lines[-1] if lines else None
+
+
 def course_root(root: Path | None = None) -> Path:
     """The course folder holding solutions/: ``root``, the current folder, or this checkout."""
     from cnncourse.paths import repo_root

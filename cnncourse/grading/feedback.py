@@ -14,10 +14,11 @@ import html
 import os
 import re
 import shutil
-import sys
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from cnncourse.grading.course import nbgrader_error
 from cnncourse.grading.execute import kernel_environment
 from cnncourse.grading.grade import load_course
 from cnncourse.grading.record import read_journal
@@ -222,7 +223,7 @@ def _not_graded_page(outcome: dict) -> str:
 
 def pending_grades(db_url: str, outcomes: list[dict]) -> dict[tuple[str, str], int]:
     """How many grade cells of each (student, assignment) wait for grading by hand."""
-    from cnncourse.grading.report import gradebook_grades
+    from cnncourse.grading.report_stats import gradebook_grades
 
     grades = gradebook_grades(db_url, [(o["student"], o["assignment"]) for o in outcomes])
     counts = {pair: sum(record.pending for record in records) for pair, records in grades.items()}
@@ -234,7 +235,8 @@ def _grades(number: int) -> str:
     return f"{number} grade still waits" if number == 1 else f"{number} grades still wait"
 
 
-def _refusal(pending: dict[tuple[str, str], int], workdir: Path) -> str:
+def refusal_message(pending: dict[tuple[str, str], int], workdir: Path) -> str:
+    """Why no feedback was written while ``pending`` grades wait for formgrader, in words."""
     per_assignment: dict[str, list[int]] = {}
     for (_, assignment), number in sorted(pending.items()):
         per_assignment.setdefault(assignment, []).append(number)
@@ -255,12 +257,63 @@ def _refusal(pending: dict[tuple[str, str], int], workdir: Path) -> str:
     return "\n".join(lines)
 
 
-def write_feedback(workdir: Path, output: Path, *, allow_pending: bool = False) -> int:
+@dataclass(frozen=True)
+class Written:
+    """The feedback of one recorded submission: its pages, or why there are none."""
+
+    student: str
+    assignment: str
+    pages: tuple[Path, ...] = ()  # the HTML pages written (the not-graded page, if not graded)
+    graded: bool = True  # False: the submission could not be graded, its page says why
+    error: str | None = None  # nbgrader could not write the feedback: its last error line
+    pending: int = 0  # grades that still wait for grading by hand
+
+    def lines(self) -> list[str]:
+        name = f"{self.student}/{self.assignment}"
+        if not self.graded:
+            return [f"  {name}: not graded, wrote {self.pages[0]}"]
+        if self.error is not None:
+            return [f"  {name}: no feedback ({self.error})"]
+        lines = [f"  {name}: {', '.join(page.name for page in self.pages)}"]
+        if self.pending:
+            lines.append(
+                f"WARNING: {name}: {_grades(self.pending)} for grading by hand; its "
+                "feedback says grading is not finished"
+            )
+        return lines
+
+
+@dataclass
+class Feedback:
+    """What `write_feedback` did: a `Written` per submission, or a refusal (``refused``)."""
+
+    workdir: Path
+    output: Path
+    written: list[Written] = field(default_factory=list)
+    pending: dict[tuple[str, str], int] = field(default_factory=dict)
+    refused: bool = False  # nothing written: grades wait for formgrader
+
+    def refusal(self) -> str:
+        """Why nothing was written (when ``refused``), with what to do."""
+        return refusal_message(self.pending, self.workdir)
+
+    @property
+    def exit_code(self) -> int:
+        """0, or 1 when it refused or nbgrader could not write some feedback."""
+        return 1 if self.refused or any(w.error is not None for w in self.written) else 0
+
+    def lines(self) -> list[str]:
+        """A line per submission (and a WARNING per one still pending), then the folder."""
+        lines = [line for written in self.written for line in written.lines()]
+        return lines + [f"feedback in {self.output}"]
+
+
+def write_feedback(workdir: Path, output: Path, *, allow_pending: bool = False) -> Feedback:
     """Write ``output/<student>/<assignment>/<notebook>.html`` for every recorded submission.
 
-    Refuses (returns 1, writes nothing) while grades wait for formgrader, unless
-    ``allow_pending``. Returns 0, or 1 when nbgrader could not write some feedback (each
-    is printed).
+    Refuses (``refused``, writes nothing; `Feedback.refusal` says why) while grades wait for
+    formgrader, unless ``allow_pending``. A submission nbgrader could not write feedback
+    for has its ``error``.
     """
     course = load_course(Path(workdir))
     outcomes = [entry["outcome"] for entry in read_journal(workdir)]
@@ -277,14 +330,14 @@ def write_feedback(workdir: Path, output: Path, *, allow_pending: bool = False) 
     graded = [o for o in outcomes if (course.autograded / o["student"] / o["assignment"]).is_dir()]
     graded_pairs = {(o["student"], o["assignment"]) for o in graded}
     pending = pending_grades(course.db_url, graded)
-    if pending and not allow_pending:
-        print(_refusal(pending, Path(workdir)), file=sys.stderr)
-        return 1
     output = Path(output).resolve()
+    feedback = Feedback(Path(workdir), output, pending=pending)
+    if pending and not allow_pending:
+        feedback.refused = True
+        return feedback
     output.mkdir(parents=True, exist_ok=True)
     mathjax = copy_mathjax(output)
     api = course.api(feedback_directory=output)
-    failures = 0
     for outcome in outcomes:
         student, assignment = outcome["student"], outcome["assignment"]
         folder = output / student / assignment
@@ -292,23 +345,19 @@ def write_feedback(workdir: Path, output: Path, *, allow_pending: bool = False) 
             folder.mkdir(parents=True, exist_ok=True)
             (folder / NOT_GRADED_PAGE).write_text(_not_graded_page(outcome), encoding="utf-8")
             localise_page(folder / NOT_GRADED_PAGE, None)
-            print(f"  {student}/{assignment}: not graded, wrote {folder / NOT_GRADED_PAGE}")
+            feedback.written.append(
+                Written(student, assignment, (folder / NOT_GRADED_PAGE,), graded=False)
+            )
             continue
         with kernel_environment(None):
             result = api.generate_feedback(assignment, student, force=True)
         if not result.get("success"):
-            failures += 1
-            lines = result.get("error", "").strip().splitlines()
-            print(f"  {student}/{assignment}: no feedback ({lines[-1] if lines else 'unknown'})")
+            error = nbgrader_error(result, "error") or "unknown"
+            feedback.written.append(Written(student, assignment, error=error))
             continue
         pages = sorted(folder.glob("*.html"))
         for page in pages:
             localise_page(page, mathjax)
-        print(f"  {student}/{assignment}: {', '.join(page.name for page in pages)}")
-        if (student, assignment) in pending:
-            print(
-                f"WARNING: {student}/{assignment}: {_grades(pending[(student, assignment)])} "
-                "for grading by hand; its feedback says grading is not finished"
-            )
-    print(f"feedback in {output}")
-    return 1 if failures else 0
+        waiting = pending.get((student, assignment), 0)
+        feedback.written.append(Written(student, assignment, tuple(pages), pending=waiting))
+    return feedback

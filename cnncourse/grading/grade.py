@@ -21,6 +21,7 @@ from cnncourse.grading.course import (
     assignment_names,
     course_root,
     ensure_course_row,
+    nbgrader_error,
     sqlite_url,
 )
 from cnncourse.grading.execute import kernel_environment
@@ -36,6 +37,13 @@ class SandboxMissing(RuntimeError):
     """No sandbox can run on this machine (and --no-sandbox was not given)."""
 
 
+def grade_row(outcome: Outcome) -> dict[str, str]:
+    """``outcome`` as its row of grades.csv (`COLUMNS`, as text)."""
+    values = (outcome.student, outcome.assignment, f"{outcome.score:g}")
+    values += (f"{outcome.max_score:g}", outcome.status, outcome.reason)
+    return dict(zip(COLUMNS, values))
+
+
 @dataclass
 class BatchResult:
     """What one `grade_all` call did: every outcome in the journal, and this run's part."""
@@ -46,6 +54,21 @@ class BatchResult:
     skipped: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)  # "student/assignment: why"
     sandboxed: bool = True
+    submissions: Path | None = None
+    db_url: str = ""
+
+    def rows(self) -> list[dict[str, str]]:
+        """The rows of grades.csv: every outcome of the journal, as text."""
+        return [grade_row(outcome) for outcome in self.outcomes]
+
+    def lines(self) -> list[str]:
+        """The closing lines: nothing was left to grade, and where the grades are."""
+        lines = []
+        if not self.graded_now:
+            done = f" ({len(self.skipped)} already graded)" if self.skipped else ""
+            lines.append(f"nothing to grade in {self.submissions}{done}")
+        lines.append(f"wrote {self.workdir / GRADES_FILE} and the gradebook {self.db_url}")
+        return lines
 
 
 def database_url(gradebook: str | Path | None, output: Path) -> str:
@@ -144,33 +167,19 @@ def generate(course: GradingCourse, assignments: set[str]) -> dict[str, str]:
         with kernel_environment(None):
             result = api.generate_assignment(assignment, force=True, create=True)
         if not result.get("success"):
-            lines = [
-                line.strip()
-                for line in result.get("log", "").splitlines()
-                if line.strip() and not line.startswith("[")
-            ]
             failures[assignment] = (
                 f"could not generate {assignment} from {course.source}: "
-                f"{lines[-1] if lines else 'see nbgrader log'}"
+                f"{nbgrader_error(result) or 'see nbgrader log'}"
             )
     return failures
 
 
 def write_grades(outcomes: list[Outcome], path: Path) -> None:
+    """Write grades.csv: a header of `COLUMNS`, then a row per outcome."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for row in outcomes:
-            writer.writerow(
-                [
-                    row.student,
-                    row.assignment,
-                    f"{row.score:g}",
-                    f"{row.max_score:g}",
-                    row.status,
-                    row.reason,
-                ]
-            )
+        writer = csv.DictWriter(handle, COLUMNS)
+        writer.writeheader()
+        writer.writerows(grade_row(outcome) for outcome in outcomes)
 
 
 def _journaled(workdir: Path, student: str, assignment: str) -> dict | None:
@@ -223,7 +232,7 @@ def grade_all(
     workers: int | None = None,
     scheduler: str | None = None,
     limits: dict | None = None,
-    echo=print,
+    echo=None,
 ) -> BatchResult:
     """Grade every ``submissions_dir/<student>/<assignment>/``; write the gradebook and grades.csv.
 
@@ -234,11 +243,14 @@ def grade_all(
     since is listed, and graded again with ``regrade``; ``force`` grades everything again.
     ``workers`` submissions run at once on this machine (default: what its cores and memory
     allow), or on the Dask cluster at ``scheduler``. ``limits`` overrides the sandbox's
-    `Limits`. Raises `SandboxMissing` when no sandbox can run here.
+    `Limits`. Raises `SandboxMissing` when no sandbox can run here. ``echo`` (print, say)
+    gets the lines a person waits on as the batch runs: what it grades, a line per
+    submission, the summary; `BatchResult.lines` are the closing lines.
     """
     from cnncourse.grading import batch, sandbox
     from cnncourse.grading.pool import default_workers, open_pool
 
+    echo = echo or (lambda line: None)
     submissions = Path(submissions_dir)
     if not submissions.is_dir():
         raise NotADirectoryError(f"submissions folder {submissions} does not exist")
@@ -271,7 +283,9 @@ def grade_all(
     with kernel_environment(None):
         ensure_course_row(course.db_url)
     failures = generate(course, {assignment for _, assignment in jobs} & known)
-    result = BatchResult(workdir, sandboxed=sandboxed)
+    result = BatchResult(
+        workdir, sandboxed=sandboxed, submissions=submissions, db_url=course.db_url
+    )
     todo, changed, unchanged = _changes(course, jobs, force)
     result.skipped = [f"{student}/{assignment}" for student, assignment in unchanged]
     for (student, assignment), why in sorted(changed.items()):
@@ -291,12 +305,7 @@ def grade_all(
             + "; ".join(result.changed)
         )
     todo.sort()
-    if not todo:
-        echo(
-            f"nothing to grade in {submissions}"
-            + (f" ({len(result.skipped)} already graded)" if result.skipped else "")
-        )
-    else:
+    if todo:
         count = default_workers() if workers is None and not scheduler else None
         pool = open_pool(workers or (count.count if count else None), scheduler)
         echo(
@@ -322,5 +331,4 @@ def grade_all(
     result.graded_now = [f"{student}/{assignment}" for student, assignment in todo]
     result.outcomes = [Outcome(**entry["outcome"]) for entry in read_journal(workdir)]
     write_grades(result.outcomes, workdir / GRADES_FILE)
-    echo(f"wrote {workdir / GRADES_FILE} and the gradebook {course.db_url}")
     return result

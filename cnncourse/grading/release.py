@@ -15,17 +15,19 @@ import json
 import shutil
 import tempfile
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from cnncourse.grading import declarations, sealed
+from cnncourse.grading import declarations, sealed, solution_outputs
 from cnncourse.grading.course import (
     RELEASE_FOLDER,
     SOURCE_FOLDER,
     assignment_names,
     course_root,
     nbgrader_api,
+    nbgrader_error,
     sqlite_url,
 )
 from cnncourse.grading.execute import kernel_environment, run_notebook
@@ -86,14 +88,9 @@ def generate(source: Path, names: list[str], workdir: Path) -> Path:
         with kernel_environment(None):
             result = api.generate_assignment(name, force=True, create=True)
         if not result.get("success"):
-            lines = [
-                line.strip()
-                for line in result.get("log", "").splitlines()
-                if line.strip() and not line.startswith("[")
-            ]
             raise ValueError(
                 f"nbgrader could not generate {SOURCE_FOLDER}/{name}: "
-                f"{lines[-1] if lines else result.get('error', '')}"
+                f"{nbgrader_error(result) or result.get('error', '')}"
             )
     return workdir / "release"
 
@@ -106,8 +103,10 @@ def execute_solution(path: Path, root: Path, profile: str) -> list[str]:
         run_notebook(notebook, cwd=path.parent, profile=profile)
     except Exception as error:  # noqa: BLE001 - a kernel that died, reported per notebook
         return [f"{label}: could not be executed: {type(error).__name__}: {error}"]
-    nbformat.write(notebook, str(path))
-    problems = []
+    # Committed: the outputs nbval compares, nothing else (the scores below read `notebook`).
+    committed = solution_outputs.checked_outputs_only(notebook)
+    nbformat.write(committed, str(path))
+    problems = [f"{label}: {problem}" for problem in solution_outputs.problems(committed)]
     sources = {
         cell.metadata.get("nbgrader", {}).get("grade_id"): cell.source for cell in notebook.cells
     }
@@ -162,6 +161,37 @@ def student_bundle(release_folder: Path, name: str, target: Path) -> Path:
     return archive
 
 
+@dataclass
+class Released:
+    """What one `release` call did: the exercises it wrote, or (``check``) found out of date."""
+
+    names: list[str]
+    check: bool = False
+    stale: list[str] = field(default_factory=list)  # "exercises/a1/x.ipynb is out of date"
+    problems: list[str] = field(default_factory=list)  # solutions that fail, unsealed tests
+    written: list[tuple[Path, Path]] = field(default_factory=list)  # (folder, student zip)
+    notebooks: list[Path] = field(default_factory=list)  # the Colab/Binder copies rewritten
+
+    @property
+    def exit_code(self) -> int:
+        """0 when exercises/ is up to date and nothing is wrong, else 1."""
+        return 1 if self.stale or self.problems else 0
+
+    def lines(self) -> list[str]:
+        """What `cnncourse release` prints: stale files or what was written, then problems."""
+        if self.check:
+            lines = [f"stale: {line}" for line in self.stale]
+            lines.append(
+                f"{RELEASE_FOLDER}/ is out of date: run `cnncourse release`"
+                if self.stale
+                else f"{RELEASE_FOLDER}/ is up to date ({', '.join(self.names)})"
+            )
+        else:
+            lines = [f"wrote {folder}/ and {bundle}" for folder, bundle in self.written]
+            lines += [f"wrote {path}" for path in self.notebooks]
+        return lines + [f"problem: {problem}" for problem in self.problems]
+
+
 def release(
     assignments: list[str],
     execute: bool = True,
@@ -169,12 +199,15 @@ def release(
     *,
     root: Path | None = None,
     profile: str = "tiny",
-) -> int:
+    echo=None,
+) -> Released:
     """Regenerate (or with ``check`` only compare) exercises/ for ``assignments`` (default: all).
 
-    Returns 0 on success, 1 when exercises/ is out of date (check) or a solution notebook
-    fails (execute).
+    What was written, found stale (check) or wrong (a solution notebook that fails, with
+    ``execute``) comes back as a `Released`. ``echo`` (print, say) gets a line as each
+    solution notebook starts executing.
     """
+    echo = echo or (lambda line: None)
     root = course_root(root)
     source, release_folder = root / SOURCE_FOLDER, root / RELEASE_FOLDER
     known = assignment_names(source)
@@ -185,45 +218,33 @@ def release(
             f"no assignment {', '.join(map(repr, unknown))} in {source} "
             f"(there are: {', '.join(known) or 'none'})"
         )
-    problems: list[str] = []
+    released = Released(names, check=check)
     if execute and not check:
         for name in names:
             for path in sorted((source / name).glob("*.ipynb")):
-                print(f"executing {path.relative_to(root)} ({profile} profile)")
-                problems += execute_solution(path, root, profile)
+                echo(f"executing {path.relative_to(root)} ({profile} profile)")
+                released.problems += execute_solution(path, root, profile)
     with tempfile.TemporaryDirectory(prefix="cnncourse-release-") as temporary:
         generated = generate(source, names, Path(temporary))
-        problems += grading_problems(source, generated, names)
+        released.problems += grading_problems(source, generated, names)
         if check:
-            stale = [
+            released.stale = [
                 line
                 for name in names
                 for line in differences(
                     generated / name, release_folder / name, f"{RELEASE_FOLDER}/{name}"
                 )
             ]
-            for line in stale:
-                print(f"stale: {line}")
-            print(
-                f"{RELEASE_FOLDER}/ is out of date: run `cnncourse release`"
-                if stale
-                else f"{RELEASE_FOLDER}/ is up to date ({', '.join(names)})"
-            )
-            for problem in problems:
-                print(f"problem: {problem}")
-            return 1 if stale or problems else 0
+            return released
         for name in names:
             target = release_folder / name
             if target.exists():
                 shutil.rmtree(target)
             shutil.copytree(generated / name, target)
             bundle = student_bundle(release_folder, name, root / STUDENT_FOLDER)
-            print(f"wrote {target.relative_to(root)}/ and {bundle.relative_to(root)}")
+            released.written.append((target.relative_to(root), bundle.relative_to(root)))
         if (root / "_toc.yml").is_file():  # the course's checkout: its Colab/Binder copies too
             from cnncourse.launch import write_notebooks
 
-            for path in write_notebooks(root):
-                print(f"wrote {path}")
-    for problem in problems:
-        print(f"problem: {problem}")
-    return 1 if problems else 0
+            released.notebooks = list(write_notebooks(root))
+    return released

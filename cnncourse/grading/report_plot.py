@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cnncourse.grading.report import BUCKETS, COUNTED, LOW_DISCRIMINATION
+from cnncourse.grading.report_stats import BUCKETS, COUNTED, LOW_DISCRIMINATION
 
 _GOOD, _LOW, _UNKNOWN = "tab:blue", "tab:orange", "tab:gray"
 

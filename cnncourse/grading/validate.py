@@ -8,8 +8,8 @@ passes, 1 when one fails, a question is not answered yet or a test cell was chan
 from __future__ import annotations
 
 import copy
+import io
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -217,16 +217,18 @@ def validate(
     profile: str | None = None,
     release: Path | None = None,
     out=None,
-) -> int:
+) -> Report:
     """Execute ``notebook`` (a copy in memory; the file is not changed) and check its tests.
 
-    Returns 0 or 1 (see `EXIT_CODES`); raises `Unusable` (exit status 2) for a file that is
-    not a readable assignment. The kernel runs in ``profile`` (None: the caller's);
-    ``timeout`` defaults to the profile's ``cell_timeout``.
+    Returns the `Report` (`result_lines` puts it in words; its ``exit_code`` is 0 or 1, see
+    `EXIT_CODES`); raises `Unusable` (exit status 2) for a file that is not a readable
+    assignment. The kernel runs in ``profile`` (None: the caller's); ``timeout`` defaults to
+    the profile's ``cell_timeout``. ``out`` (sys.stdout, say; None: nothing) gets what a
+    person waits on: the profile, the expected time, the changed cells, a line per cell.
     """
     from cnncourse.grading.validate_run import Progress, code_cells, estimate, run_with_progress
 
-    out = out or sys.stdout
+    out = out if out is not None else io.StringIO()
     checked = check(notebook, release)
     name, profile_text = _profile_line(profile)
     print(f"validating {checked.path.name} in the {profile_text}", file=out)
@@ -261,6 +263,4 @@ def validate(
         checked.names,
         {change.grade_id for change in checked.changes},
     )
-    for line in result_lines(report):
-        print(line, file=out)
-    return report.exit_code
+    return report

@@ -1,11 +1,11 @@
-"""The optimizer's learning rate of a compiled model, and scores against per-profile thresholds."""
+"""cnncourse.checks.fitting: learning rates, scores and histories against per-profile thresholds."""
 
 import keras
 import numpy as np
 import pytest
 from keras import layers
 
-from cnncourse.checks import at_least, learning_rate
+from cnncourse.checks import at_least, history, learning_rate, per_profile
 
 
 @pytest.fixture
@@ -55,3 +55,49 @@ def test_at_least_with_a_threshold_per_profile():
     assert not at_least(float("nan"), 0.5).passed
     with pytest.raises(KeyError):
         at_least(0.5, {"full": 0.6}, profile="tiny")
+
+
+def fake_history(values, key="val_accuracy"):
+    return {"loss": [1.0] * len(values), key: values}
+
+
+def test_history_threshold_per_profile():
+    thresholds = {"tiny": 0.3, "small": 0.6, "full": 0.75}
+    run = fake_history([0.2, 0.5])
+    assert history(run, thresholds, profile="tiny").passed
+    result = history(run, thresholds, profile="small")
+    assert (
+        result.message == "final val_accuracy 0.500 is below the 0.600 expected in the small "
+        "profile"
+    )
+    assert history(fake_history([0.7, 0.5]), 0.6, use="best").passed
+    assert not history(fake_history([0.7, 0.5]), 0.6).passed
+
+
+def test_history_reads_keras_histories_and_metric_aliases():
+    model = keras.Sequential([keras.Input((2,)), layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy", metrics=["binary_accuracy"])
+    fitted = model.fit(
+        np.zeros((8, 2)),
+        np.zeros(8),
+        epochs=2,
+        verbose=0,
+        validation_data=(np.zeros((4, 2)), np.zeros(4)),
+    )
+    assert history(fitted, 0.5, epochs=2).passed  # val_binary_accuracy stands for accuracy
+    assert history(fitted, 0.5, epochs=3).message == (
+        "expected 3 epochs of training, your history has 2"
+    )
+
+
+def test_history_without_validation_says_what_is_missing():
+    result = history({"loss": [1.0], "accuracy": [0.9]}, 0.5)
+    assert "no 'val_accuracy' (did you pass validation data to fit?)" in result.message
+    assert not history(None, 0.5).passed
+
+
+def test_per_profile_values():
+    assert per_profile({"tiny": 1, "small": 2}, "small") == 2
+    assert per_profile(0.5) == 0.5
+    with pytest.raises(KeyError, match="full"):
+        per_profile({"tiny": 1}, "full")

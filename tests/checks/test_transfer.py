@@ -1,11 +1,11 @@
-"""Transfer checks: the last N layers train, copied weights, images not resized, aligned labels."""
+"""cnncourse.checks.transfer: the last N layers train, copied weights, images not resized."""
 
 import keras
 import numpy as np
 import pytest
 from keras import layers
 
-from cnncourse.checks import input_size, labels, same_array, same_weights, trainable_layers
+from cnncourse.checks import input_size, same_weights, trainable_layers
 
 
 def small_base(input_shape=(32, 32, 3), name="base"):
@@ -183,50 +183,3 @@ def test_no_convolution_and_not_a_model():
     dense_only = keras.Model(inputs, layers.Dense(2)(layers.Flatten()(inputs)))
     assert "has no Conv2D layer" in input_size(dense_only, (96, 96, 3)).message
     assert not input_size(np.zeros(3), (96, 96, 3)).passed
-
-
-# --------------------------------------------------------------------------- labels, same_array
-
-
-NAMES = ["airplane", "automobile", "bird"]
-
-
-def test_labels_right_and_wrong():
-    truth = np.array([0, 1, 2, 1, 0, 2, 1])
-    assert labels(truth.copy(), truth, class_names=NAMES).passed
-    assert labels(truth.reshape(-1, 1), truth).passed
-    swapped = np.where(truth == 1, 2, np.where(truth == 2, 1, truth))
-    result = labels(swapped, truth, class_names=NAMES, name="y_stl_train")
-    assert not result.passed
-    assert result.message == (
-        "y_stl_train: the 3 images of class 'automobile' should have "
-        "label 1, 3 of yours have 2 ('bird'); 1 other classes are wrong too"
-    )
-
-
-def test_labels_of_the_wrong_length_or_form():
-    truth = np.array([0, 1, 2, 1])
-    result = labels(np.arange(5), truth, hint="did you drop the classes the sets do not share?")
-    assert result.message == (
-        "your labels: expected 4 labels, yours has 5 (did you drop the "
-        "classes the sets do not share?)"
-    )
-    one_hot = np.eye(3)[truth]
-    assert "one-hot" in labels(one_hot, truth, class_names=NAMES).message
-    assert not labels(truth + 0.5, truth).passed
-
-
-def test_same_array():
-    images = np.arange(24).reshape(4, 2, 3)
-    assert same_array(images.copy(), images).passed
-    changed = images.copy()
-    changed[2, 0, 0] = 99
-    result = same_array(changed, images, name="x_cifar_train")
-    assert result.message == (
-        "x_cifar_train: 1 of 4 entries along the first axis differ from "
-        "the expected ones (the first is number 2)"
-    )
-    result = same_array(images[:3], images, hint="keep only the shared classes")
-    assert result.message == (
-        "your array: expected shape (4, 2, 3), yours is (3, 2, 3) (keep only the shared classes)"
-    )

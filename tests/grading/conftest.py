@@ -27,14 +27,14 @@ def demo_course(tmp_path_factory) -> Path:
     from cnncourse.grading.release import release
 
     course = copy_course(tmp_path_factory.mktemp("demo") / "course")
-    assert release([], execute=False, root=course) == 0
+    assert release([], execute=False, root=course).exit_code == 0
     return course
 
 
 @pytest.fixture(scope="session")
 def graded_batch(demo_course, tmp_path_factory) -> Batch:
     """The demo assignment graded for six students (and a folder for no known assignment)."""
-    from cnncourse.grading.grade import grade_all, read_grades
+    from cnncourse.grading.grade import grade_all
 
     base = tmp_path_factory.mktemp("batch")
     submissions = base / "submissions"
@@ -51,7 +51,7 @@ def graded_batch(demo_course, tmp_path_factory) -> Batch:
     start = time.monotonic()
     result = grade_all(submissions, output=workdir, source=demo_course / "solutions")
     seconds = time.monotonic() - start
-    rows = {row["student"]: row for row in read_grades(workdir)}
+    rows = {row["student"]: row for row in result.rows()}
     return Batch(demo_course, submissions, workdir, rows, seconds, result)
 
 

@@ -72,7 +72,9 @@ def test_a_page_is_rewritten_to_load_nothing_remote(tmp_path):
 @pytest.fixture(scope="module")
 def feedback(graded_batch, tmp_path_factory):
     output = tmp_path_factory.mktemp("feedback")
-    assert write_feedback(graded_batch.workdir, output) == 0
+    written = write_feedback(graded_batch.workdir, output)
+    assert written.exit_code == 0 and not written.refused
+    assert {(w.student, w.graded) for w in written.written} >= {("bob", True), ("dave", False)}
     return output
 
 
@@ -147,8 +149,9 @@ def test_feedback_waits_for_the_grades_given_by_hand(graded_batch, tmp_path, cap
     assert "formgrader" in refused and "--allow-pending" in refused
     assert not output.exists()
 
-    assert write_feedback(workdir, output, allow_pending=True) == 0
-    printed = capsys.readouterr().out
+    written = write_feedback(workdir, output, allow_pending=True)
+    assert written.exit_code == 0
+    printed = "\n".join(written.lines())
     assert "WARNING: bob/demo: 1 grade still waits for grading by hand" in printed
     assert printed.count("WARNING") == 1
     page = (output / "bob" / "demo" / "demo.html").read_text(encoding="utf-8")

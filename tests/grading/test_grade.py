@@ -18,6 +18,7 @@ def test_the_batch_writes_a_row_per_submission(graded_batch):
     with (graded_batch.workdir / "grades.csv").open(newline="") as handle:
         reader = csv.reader(handle)
         assert tuple(next(reader)) == COLUMNS
+    assert read_grades(graded_batch.workdir) == graded_batch.result.rows()  # the file's rows
     assert set(graded_batch.rows) == {"alice", "bob", "carol", "dave", "erin", "frank", "mallory"}
 
 
@@ -109,7 +110,7 @@ def test_the_gradebook_was_created_from_a_clean_folder(graded_batch):
 @pytest.fixture(scope="module")
 def timeout_batch(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("sleepy") / "course")
-    assert release(["sleepy"], execute=False, root=course) == 0
+    assert release(["sleepy"], execute=False, root=course).exit_code == 0
     submissions = course.parent / "submissions"
     submit(
         submissions,
@@ -125,14 +126,20 @@ def timeout_batch(tmp_path_factory):
     )
     workdir = course.parent / "grading"
     arguments = {"output": workdir, "source": course / "solutions", "cell_timeout": 3}
-    assert len(grade_all(submissions, **arguments).graded_now) == 2
-    return submissions, workdir, arguments
+    result = grade_all(submissions, **arguments)
+    assert len(result.graded_now) == 2
+    return submissions, workdir, arguments, result
+
+
+def by_student(result) -> dict[str, dict]:
+    """The rows of grades.csv that ``result`` (a `BatchResult`) wrote, by student."""
+    return {row["student"]: row for row in result.rows()}
 
 
 @pytest.mark.slow
 def test_a_timeout_is_recorded_and_the_batch_goes_on(timeout_batch):
-    _, workdir, _ = timeout_batch
-    rows = {row["student"]: row for row in read_grades(workdir)}
+    _, _, _, result = timeout_batch
+    rows = by_student(result)
     assert (rows["zoe"]["score"], rows["zoe"]["status"]) == ("0", "timeout")
     assert "cell 4 (answer) ran past the 3 s limit" in rows["zoe"]["reason"]
     assert (rows["yuki"]["score"], rows["yuki"]["status"]) == ("1", "graded")
@@ -140,14 +147,15 @@ def test_a_timeout_is_recorded_and_the_batch_goes_on(timeout_batch):
 
 @pytest.mark.slow
 def test_grading_again_into_the_same_folder(timeout_batch):
-    submissions, workdir, arguments = timeout_batch
+    submissions, workdir, arguments, _ = timeout_batch
     again = grade_all(submissions, assignments=["sleepy"], **arguments)
     assert again.skipped == ["yuki/sleepy", "zoe/sleepy"] and again.graded_now == []
-    rows = {row["student"]: row for row in read_grades(workdir)}
+    assert read_grades(workdir) == again.rows()  # grades.csv rewritten from the journal
+    rows = by_student(again)
     assert rows["yuki"]["score"] == "1" and rows["zoe"]["status"] == "timeout"
     forced = grade_all(submissions, assignments=["sleepy"], force=True, **arguments)
     assert forced.graded_now == ["yuki/sleepy", "zoe/sleepy"]
-    rows = {row["student"]: row for row in read_grades(workdir)}
+    rows = by_student(forced)
     assert rows["yuki"]["score"] == "1" and rows["zoe"]["status"] == "timeout"
 
 

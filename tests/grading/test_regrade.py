@@ -32,7 +32,7 @@ def test_a_late_submission_and_a_fixed_test_are_graded_again(tmp_path, postgres_
     from cnncourse.grading.release import release
 
     course = copy_course(tmp_path / "course")
-    assert release(["demo"], execute=False, root=course) == 0
+    assert release(["demo"], execute=False, root=course).exit_code == 0
     submissions = tmp_path / "submissions"
     submit(submissions, "alice", "demo", answered(exercise(course, "demo"), RIGHT))
     submit(submissions, "bob", "demo", answered(exercise(course, "demo"), MISTAKES))

@@ -19,7 +19,7 @@ from .helpers import HIDDEN_MARKER, copy_course
 @pytest.fixture
 def course(tmp_path):
     course = copy_course(tmp_path / "course")
-    assert release([], execute=False, root=course) == 0
+    assert release([], execute=False, root=course).exit_code == 0
     return course
 
 
@@ -35,32 +35,41 @@ def test_release_writes_student_versions_with_a_generated_note(course):
     assert (course / "exercises" / "sleepy" / "sleepy.ipynb").is_file()
 
 
-def test_check_passes_right_after_a_release(course, capsys):
-    assert release([], check=True, root=course) == 0
-    assert "exercises/ is up to date" in capsys.readouterr().out
+def test_check_passes_right_after_a_release(course):
+    checked = release([], check=True, root=course)
+    assert checked.exit_code == 0
+    assert "exercises/ is up to date (demo, sleepy)" in checked.lines()
 
 
-def test_check_lists_stale_missing_and_orphaned_files(course, capsys):
+def test_check_lists_stale_missing_and_orphaned_files(course):
     source = course / "solutions" / "demo" / "demo.ipynb"
     notebook = nbformat.read(str(source), as_version=4)
     notebook.cells[0].source += "\nA new sentence in the solution."
     nbformat.write(notebook, str(source))
     (course / "exercises" / "demo" / "old.ipynb").write_text("{}")
     (course / "exercises" / "sleepy" / "sleepy.ipynb").unlink()
-    assert release([], check=True, root=course) == 1
-    out = capsys.readouterr().out
+    checked = release([], check=True, root=course)
+    assert checked.exit_code == 1
+    out = "\n".join(checked.lines())
     assert "stale: exercises/demo/demo.ipynb is out of date" in out
     assert "stale: exercises/demo/old.ipynb has no source in solutions/ any more" in out
     assert "stale: exercises/sleepy/sleepy.ipynb is missing" in out
-    assert release(["demo"], execute=False, root=course) == 0
-    assert release(["demo"], check=True, root=course) == 0
+    written = release(["demo"], execute=False, root=course)
+    assert written.exit_code == 0
+    assert written.lines() == ["wrote exercises/demo/ and _build/student/demo.zip"]
+    assert release(["demo"], check=True, root=course).exit_code == 0
 
 
-def test_the_cli_checks_the_course_in_the_current_folder(course, monkeypatch):
+def test_the_cli_checks_the_course_in_the_current_folder(course, monkeypatch, capsys):
     monkeypatch.chdir(course)
     assert cli.main(["release", "--check"]) == 0
+    assert capsys.readouterr().out == "exercises/ is up to date (demo, sleepy)\n"
     (course / "exercises" / "demo" / "demo.ipynb").write_text("{}")
     assert cli.main(["release", "--check", "demo"]) == 1
+    assert capsys.readouterr().out == (
+        "stale: exercises/demo/demo.ipynb is out of date\n"
+        "exercises/ is out of date: run `cnncourse release`\n"
+    )
 
 
 def test_an_unknown_assignment_is_an_error(course):
@@ -69,28 +78,31 @@ def test_an_unknown_assignment_is_an_error(course):
 
 
 @pytest.mark.slow
-def test_release_executes_the_solutions_and_wants_full_marks(course, capsys):
-    assert release(["sleepy"], root=course) == 0
+def test_release_executes_the_solutions_and_wants_full_marks(course):
+    executing = []
+    assert release(["sleepy"], root=course, echo=executing.append).exit_code == 0
+    assert executing == ["executing solutions/sleepy/sleepy.ipynb (tiny profile)"]
     executed = nbformat.read(str(course / "solutions" / "sleepy" / "sleepy.ipynb"), as_version=4)
     assert all(cell.execution_count for cell in executed.cells if cell.cell_type == "code")
-    assert release(["sleepy"], check=True, root=course) == 0  # outputs never reach exercises/
+    assert release(["sleepy"], check=True, root=course).exit_code == 0  # outputs stay out
     test = executed.cells[3]
     test.source = (
         "from cnncourse import checks\nq = checks.Question('answer')\n"
         "q.add(checks.Result.ok('right'), points=0.5)\nq.score()"
     )
     nbformat.write(executed, str(course / "solutions" / "sleepy" / "sleepy.ipynb"))
-    capsys.readouterr()
-    assert release(["sleepy"], root=course) == 1
-    out = capsys.readouterr().out
+    failed = release(["sleepy"], root=course)
+    assert failed.exit_code == 1
+    out = "\n".join(failed.lines())
     assert (
         "problem: solutions/sleepy/sleepy.ipynb: test cell answer_test gives 0.5 of 1 "
         "points with the reference solution"
     ) in out
     test.source = test.source.replace("q.score()", "score = q.score()")
     nbformat.write(executed, str(course / "solutions" / "sleepy" / "sleepy.ipynb"))
-    assert release(["sleepy"], root=course) == 1
-    assert "its last line is not question.score()" in capsys.readouterr().out
+    failed = release(["sleepy"], root=course)
+    assert failed.exit_code == 1
+    assert "its last line is not question.score()" in "\n".join(failed.lines())
 
 
 @pytest.mark.slow
@@ -110,4 +122,4 @@ def test_the_nbgrader_command_makes_the_same_exercises(repo, tmp_path):
         timeout=300,
     )
     assert completed.returncode == 0, completed.stderr
-    assert release(["sleepy"], check=True, root=course) == 0
+    assert release(["sleepy"], check=True, root=course).exit_code == 0

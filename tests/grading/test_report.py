@@ -18,8 +18,6 @@ from cnncourse.grading.report import (
     QUESTIONS_FILE,
     SCORES_FILE,
     class_report,
-    discrimination,
-    score_histogram,
 )
 
 from .helpers import copy_workdir
@@ -30,32 +28,16 @@ def read(path):
         return list(csv.DictReader(handle))
 
 
-def test_discrimination_is_the_correlation_with_the_total():
-    # question [0, 1, 1, 2], totals [1, 2, 4, 5]: deviations [-1, 0, 0, 1] and [-2, -1, 1, 2],
-    # covariance sum 4, spreads 2 and 10: r = 4 / sqrt(20) = 2 / sqrt(5)
-    assert discrimination([0, 1, 1, 2], [1, 2, 4, 5]) == pytest.approx(2 / math.sqrt(5))
-    assert discrimination([1, 2, 3], [2, 4, 6]) == pytest.approx(1.0)
-    assert discrimination([3, 2, 1], [1, 2, 3]) == pytest.approx(-1.0)
-
-
-def test_discrimination_without_variance_is_none_not_nan():
-    assert discrimination([2, 2, 2], [1, 4, 5]) is None  # everyone scored the same
-    assert discrimination([0, 1, 2], [3, 3, 3]) is None  # every total the same
-    assert discrimination([1], [4]) is None and discrimination([], []) is None
-    with pytest.raises(ValueError, match="3 scores, 2 totals"):
-        discrimination([1, 2, 3], [1, 2])
-
-
-def test_score_histogram_buckets():
-    assert score_histogram([0, 2, 3, 5, 5], 5) == [1, 0, 0, 0, 1, 0, 1, 0, 0, 2]
-    assert score_histogram([4.99, 0.49, 6], 5) == [1, 0, 0, 0, 0, 0, 0, 0, 0, 2]
-    assert score_histogram([1], 0) == [1] + [0] * 9
-
-
 @pytest.fixture(scope="module")
 def report(graded_batch, tmp_path_factory):
     output = tmp_path_factory.mktemp("report")
-    assert class_report(graded_batch.workdir, output) == 0
+    report = class_report(graded_batch.workdir, output)
+    assert report.tables == [
+        output / QUESTIONS_FILE,
+        output / ASSIGNMENTS_FILE,
+        output / SCORES_FILE,
+    ]
+    assert report.figure == output / PLOT_FILE and report.warnings == []
     return output
 
 
@@ -134,11 +116,15 @@ def test_the_histogram_leaves_out_what_was_not_graded(report):
 
 @pytest.mark.slow
 def test_the_plot_is_a_png_and_a_table_is_printed(graded_batch, tmp_path, capsys):
-    assert class_report(graded_batch.workdir, tmp_path) == 0
+    from cnncourse.cli import main
+
+    report = class_report(graded_batch.workdir, tmp_path)
     assert (tmp_path / PLOT_FILE).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    printed = capsys.readouterr().out
+    printed = "\n".join(report.lines())
     assert "demo/Question 1" in printed and "0.92" in printed
     assert "demo: 5 of 6 submissions counted (1 invalid left out)" in printed
+    assert main(["report", "--workdir", str(graded_batch.workdir), "--output", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == printed + "\n"
 
 
 @pytest.mark.slow
@@ -150,7 +136,7 @@ def test_a_grade_given_by_hand_after_grading_changes_the_report(graded_batch, tm
         grade = gradebook.find_grade("q1_test", "demo", "demo", "carol")
         grade.manual_score, grade.needs_manual_grade = 3.0, False
         gradebook.db.commit()
-    assert class_report(workdir, tmp_path / "report") == 0
+    assert class_report(workdir, tmp_path / "report").tables  # the tables were written
     q1 = questions(tmp_path / "report")["q1_test"]
     assert (q1["passed"], float(q1["mean_points"])) == ("4", pytest.approx(2.6, abs=1e-3))
     # q1 = [3, 1, 3, 3, 3], totals = [5, 2, 3, 5, 3]: 3.2 / sqrt(3.2 * 7.2) = 2 / 3
@@ -176,7 +162,7 @@ def test_written_answers_waiting_for_formgrader_are_pending(graded_batch, tmp_pa
         graded = gradebook.find_grade("q3_essay", "demo", "demo", "alice")
         graded.manual_score, graded.needs_manual_grade = 2.0, False
         gradebook.db.commit()
-    assert class_report(workdir, tmp_path / "report") == 0
+    assert class_report(workdir, tmp_path / "report").tables  # the tables were written
     essay_row = questions(tmp_path / "report")["q3_essay"]
     assert (essay_row["question"], essay_row["kind"], essay_row["max_points"]) == (
         "q3_essay",

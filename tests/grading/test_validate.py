@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from cnncourse import cli
-from cnncourse.grading.validate import Unusable, change_lines, check, validate
+from cnncourse.grading.validate import Unusable, change_lines, check, result_lines, validate
 from cnncourse.grading.validate_run import Progress, estimate
 from tests.assignments.helpers import REPO, exercise_notebook, mutated, solution_answers
 
@@ -55,9 +55,11 @@ def half_done():
 
 
 def run(path, **kwargs):
+    """The exit status and the output of `cnncourse validate`: the lines printed as it runs,
+    then the report's."""
     out = io.StringIO()
-    code = validate(path, profile="tiny", out=out, **kwargs)
-    return code, out.getvalue()
+    report = validate(path, profile="tiny", out=out, **kwargs)
+    return report.exit_code, out.getvalue() + "".join(f"{line}\n" for line in result_lines(report))
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,12 @@ from cnncourse.grading.release import release
 from tests.conftest import REPO
 
 
-def test_exercises_are_up_to_date(capsys):
-    status = release([], execute=False, check=True)
-    output = capsys.readouterr().out
-    assert status == 0, f"exercises/ is stale; run `cnncourse release --no-execute`:\n{output}"
+def test_exercises_are_up_to_date():
+    result = release([], execute=False, check=True)
+    output = "\n".join(result.lines())
+    assert result.exit_code == 0, (
+        f"exercises/ is stale; run `cnncourse release --no-execute`:\n{output}"
+    )
 
 
 def test_every_solution_has_a_generated_exercise_with_the_note():

@@ -30,9 +30,20 @@ def test_solution_outputs_reproduce(assignment):
         assert "NBVAL_CHECK_OUTPUT" in source, f"{notebook.name}: no cell's output is checked"
     env = dict(os.environ, CNNCOURSE_PROFILE="tiny")
     # `-o addopts=-ra`: not the project's xdist workers inside this one test.
-    command = [sys.executable, "-m", "pytest", "-o", "addopts=-ra", "--nbval-lax",
-               "--nbval-current-env",
-               "--nbval-cell-timeout=300", f"--nbval-sanitize-with={SANITIZE}",
-               "-p", "no:cacheprovider", "-q", *map(str, notebooks)]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-o",
+        "addopts=-ra",
+        "--nbval-lax",
+        "--nbval-current-env",
+        "--nbval-cell-timeout=300",
+        f"--nbval-sanitize-with={SANITIZE}",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        *map(str, notebooks),
+    ]
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

@@ -1,0 +1,174 @@
+"""Execute the book's chapters side by side into the execution cache Jupyter Book reads.
+
+myst-nb executes one page after another while Sphinx reads them; on a machine with N cores
+a chapter that trains a small network keeps only part of them busy. `execute_chapters`
+runs the chapters that are not in the cache yet in a pool of processes first, each kernel
+with its share of the cores, and stores every executed notebook in the same jupyter-cache
+that myst-nb then opens: the notebooks are read with myst-nb's own reader, so myst-nb finds
+each one in the cache ("Using cached notebook") instead of executing it again. A chapter
+that fails here is left out of the cache, so Jupyter Book runs it again and reports the
+error in its usual way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+THREAD_VARIABLES = (
+    "TF_NUM_INTRAOP_THREADS",
+    "TF_NUM_INTEROP_THREADS",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+)
+
+
+@dataclass(frozen=True)
+class ChapterRun:
+    """One chapter executed ahead of the build: how long it took, or why it failed."""
+
+    path: Path
+    seconds: float
+    error: str | None = None
+
+
+def chapter_paths(root: Path) -> list[Path]:
+    """The executable pages of ``_toc.yml`` (MyST notebooks), in the book's order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    entries = [toc["root"], *(entry["file"] for entry in toc.get("chapters", []))]
+    paths = []
+    for entry in entries:
+        path = root / f"{entry}.md"
+        if path.is_file() and _is_notebook(path):
+            paths.append(path)
+    return paths
+
+
+def _is_notebook(path: Path) -> bool:
+    from myst_nb.core.read import is_myst_markdown_notebook
+
+    return is_myst_markdown_notebook(path.read_text(encoding="utf-8"))
+
+
+def _parser_config(root: Path):
+    from myst_parser.config.main import MdParserConfig
+
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    extensions = (config.get("parse") or {}).get("myst_enable_extensions") or []
+    return MdParserConfig(enable_extensions=set(extensions))
+
+
+def read_chapter(path: Path, root: Path):
+    """The notebook myst-nb makes of a MyST chapter (same reader, so the same cache key)."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    return read_myst_markdown_notebook(
+        path.read_text(encoding="utf-8"),
+        config=_parser_config(root),
+        add_source_map=True,
+        path=str(path),
+    )
+
+
+def missing_from_cache(paths: Sequence[Path], root: Path, cache_path: Path) -> list[Path]:
+    """The chapters whose current code has no executed notebook in the cache."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_path))
+    missing = []
+    for path in paths:
+        try:
+            cache.match_cache_notebook(read_chapter(path, root))
+        except KeyError:
+            missing.append(path)
+    return missing
+
+
+def _previous_seconds(cache_path: Path) -> dict[str, float]:
+    """Each chapter's last recorded run time (any earlier version), to start the longest first."""
+    from jupyter_cache import get_cache
+
+    seconds: dict[str, float] = {}
+    for record in get_cache(str(cache_path)).list_cache_records():
+        value = (record.data or {}).get("execution_seconds")
+        if value is not None:
+            seconds[record.uri] = float(value)
+    return seconds
+
+
+def _execute_one(
+    path: str, root: str, cache_path: str, timeout: int, environment: dict[str, str]
+) -> ChapterRun:
+    """Run in a pool process: execute one chapter in ``environment`` and cache it."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    os.environ.update(environment)
+    notebook = read_chapter(Path(path), Path(root))
+    result = single_nb_execution(
+        notebook, cwd=str(Path(path).parent), timeout=timeout, allow_errors=False
+    )
+    if result.err is not None:
+        return ChapterRun(Path(path), result.time, f"{type(result.err).__name__}")
+    get_cache(cache_path).cache_notebook_bundle(
+        CacheBundleIn(result.nb, path, data={"execution_seconds": result.time}),
+        check_validity=False,
+        overwrite=True,
+    )
+    return ChapterRun(Path(path), result.time)
+
+
+def execute_chapters(
+    root: Path,
+    cache_path: Path,
+    timeout: int,
+    jobs: int,
+    environment: dict[str, str] | None = None,
+    report: Callable[[str], None] | None = None,
+) -> list[ChapterRun]:
+    """Execute the uncached chapters, ``jobs`` at a time, into ``cache_path``; their runs.
+
+    Each kernel runs with ``environment`` (the profile) and ``cores // jobs`` threads (at
+    least one). The chapters that ran longest last time start first, so the pool does not
+    end waiting on one long chapter.
+    """
+    paths = missing_from_cache(chapter_paths(root), root, cache_path)
+    if not paths:
+        return []
+    previous = _previous_seconds(cache_path)
+    paths.sort(key=lambda path: -previous.get(str(path), 0.0))
+    cores = len(os.sched_getaffinity(0))
+    threads = max(1, cores // jobs)
+    environment = dict(environment or {}) | {key: str(threads) for key in THREAD_VARIABLES}
+    runs: list[ChapterRun] = []
+    started = time.perf_counter()
+    if report:
+        report(
+            f"executing {len(paths)} chapters, {jobs} at a time ({threads} thread"
+            f"{'s' if threads > 1 else ''} each)"
+        )
+    # spawn, not fork: the parent holds an open SQLite connection to the cache.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = [
+            pool.submit(_execute_one, str(path), str(root), str(cache_path), timeout, environment)
+            for path in paths
+        ]
+        for future in as_completed(futures):
+            run = future.result()
+            runs.append(run)
+            if report:
+                state = f"failed ({run.error})" if run.error else "done"
+                report(
+                    f"[{len(runs)}/{len(paths)}] {run.path.name} {state} in {run.seconds:.0f} s "
+                    f"({time.perf_counter() - started:.0f} s elapsed)"
+                )
+    return runs
