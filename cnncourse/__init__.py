@@ -1,11 +1,11 @@
 """cnncourse: the book, the graded assignments and the grader of an open CNN course."""
 
-from cnncourse import _quiet
+from cnncourse import quiet
 
-_quiet.silence_before_tensorflow()
+quiet.silence_before_tensorflow()
 # The first import of TensorFlow (from keras, a notebook cell, the CLI) will be silent: its
 # start-up notices would land in a cell's stderr, which nbgrader scores as 0.
-_quiet.install_import_hook()
+quiet.install_import_hook()
 
 from cnncourse.profile import Profile, current_profile  # noqa: E402
 from cnncourse.seeding import seed_everything  # noqa: E402

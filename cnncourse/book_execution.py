@@ -112,6 +112,10 @@ def _execute_one(
     from jupyter_cache.executors.utils import single_nb_execution
 
     os.environ.update(environment)
+    # The kernel inherits this process's stderr: its start-up warnings are not the reader's
+    # business, and a failing cell is reported through the result.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
     notebook = read_chapter(Path(path), Path(root))
     result = single_nb_execution(
         notebook, cwd=str(Path(path).parent), timeout=timeout, allow_errors=False

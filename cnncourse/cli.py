@@ -7,11 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from cnncourse import _quiet
+from cnncourse import quiet
 from cnncourse.grading.commands import add_commands, profile_option
 from cnncourse.profile import DEFAULT, PROFILES
 
-_quiet.silence_before_tensorflow()
+quiet.silence_before_tensorflow()
 
 
 def _cmd_profile(args: argparse.Namespace) -> int:

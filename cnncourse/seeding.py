@@ -10,7 +10,7 @@ def seed_everything(seed: int = DEFAULT_SEED, *, deterministic_ops: bool = True)
 
     Returns the seed, so a notebook can glue or print it.
     """
-    from cnncourse._quiet import import_tensorflow
+    from cnncourse.quiet import import_tensorflow
 
     tf = import_tensorflow()
     import keras

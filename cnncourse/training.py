@@ -209,7 +209,7 @@ def compile_and_fit(
     """
     import keras
 
-    from cnncourse._quiet import silence_after_tensorflow
+    from cnncourse.quiet import silence_after_tensorflow
     from cnncourse.seeding import seed_everything
 
     # TensorFlow may have been imported before cnncourse set its loggers: quiet them again

@@ -17,9 +17,9 @@ if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     os.environ.setdefault("CNNCOURSE_WORKERS", "1")
 
 import cnncourse  # noqa: E402,F401  (sets the quiet TensorFlow environment first)
-from cnncourse import _quiet  # noqa: E402
+from cnncourse import quiet  # noqa: E402
 
-_quiet.import_tensorflow()
+quiet.import_tensorflow()
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,7 @@ import sys
 
 SCRIPT = """
 import cnncourse
-from cnncourse._quiet import import_tensorflow
+from cnncourse.quiet import import_tensorflow
 tf = import_tensorflow()
 import keras
 import numpy as np

@@ -143,8 +143,8 @@ def random_search(
     search runs with ``verbose=0`` (no trial banners), overwriting avoids the "Reloading
     Tuner" line, and the search-space and results summaries (which print) are not called.
     """
-    from cnncourse._quiet import silence_after_tensorflow
     from cnncourse.paths import scratch_dir
+    from cnncourse.quiet import silence_after_tensorflow
     from cnncourse.seeding import seed_everything
 
     silence_after_tensorflow()

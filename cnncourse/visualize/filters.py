@@ -52,7 +52,7 @@ def _ascent_step(model, path: str, step_size: float, pre_activation: bool):
     """A compiled step: mean activation of a filter, and the image moved up its gradient."""
     import tensorflow as tf
 
-    from cnncourse._quiet import silence_after_tensorflow
+    from cnncourse.quiet import silence_after_tensorflow
 
     # Each call compiles a new tf.function; repeated calls make TensorFlow log a retracing
     # notice to stderr unless its logger is quiet (it is not when TF came before cnncourse).
