@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         help="chapters executed at once, each with its share of the cores "
-        "(default: one per core, at most 4; 1: one after another)",
+        "(default: one per two cores, at most 4; 1: one after another)",
     )
     p.set_defaults(func=_cmd_book)
 

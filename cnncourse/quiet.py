@@ -71,6 +71,9 @@ class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
     anywhere (a notebook cell, a library, the CLI) is as quiet as `import_tensorflow()`.
     """
 
+    def __init__(self, after=()):
+        self.after = tuple(after)
+
     def find_spec(self, name, path=None, target=None):
         if name != "tensorflow":
             return None
@@ -80,22 +83,31 @@ class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
             return spec
         exec_module = spec.loader.exec_module
 
+        after = self.after
+
         def quiet_exec_module(module):
             with _stderr_descriptor_silenced():
                 exec_module(module)
             silence_after_tensorflow()
+            for callback in after:
+                callback()
 
         spec.loader.exec_module = quiet_exec_module
         return spec
 
 
-def install_import_hook() -> None:
-    """Make the first import of TensorFlow in this process silent (see `import_tensorflow`)."""
+def install_import_hook(*after) -> None:
+    """Make the first import of TensorFlow in this process silent (see `import_tensorflow`).
+
+    The callables ``after`` run once TensorFlow is imported (at once if it already is).
+    """
     if "tensorflow" in sys.modules:
         silence_after_tensorflow()
+        for callback in after:
+            callback()
         return
     if not any(isinstance(finder, _QuietTensorFlowFinder) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _QuietTensorFlowFinder())
+        sys.meta_path.insert(0, _QuietTensorFlowFinder(after))
 
 
 def in_notebook_kernel() -> bool:

@@ -165,11 +165,12 @@ def test_a_missing_submissions_folder_is_an_error(tmp_path):
 
 
 def test_grading_refuses_without_a_sandbox(tmp_path, monkeypatch):
-    from cnncourse.grading import sandbox
+    import shutil
+
     from cnncourse.grading.grade import SandboxMissing
 
     (tmp_path / "submissions").mkdir()
-    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(SandboxMissing, match="install Debian's `bubblewrap`"):
         grade_all(tmp_path / "submissions", output=tmp_path / "grading")
 

@@ -1,0 +1,19 @@
+"""Run Keras' steps eagerly where the profile says so (tiny: tracing costs more than it saves)."""
+
+from __future__ import annotations
+
+
+def apply_profile() -> bool:
+    """Make TensorFlow run its functions eagerly when the current profile asks; whether it did.
+
+    Called once TensorFlow is imported (`import cnncourse` installs the hook). A profile that
+    does not ask leaves TensorFlow's setting as it is.
+    """
+    import tensorflow as tf
+
+    from cnncourse.profile import current_profile
+
+    if not current_profile().eager:
+        return False
+    tf.config.run_functions_eagerly(True)
+    return True
