@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 
 def apply_profile() -> bool:
     """Make TensorFlow run its functions eagerly when the current profile asks; whether it did.
@@ -16,4 +18,9 @@ def apply_profile() -> bool:
     if not current_profile().eager:
         return False
     tf.config.run_functions_eagerly(True)
+    # tf.data's own functions stay traced, which is what we want; TensorFlow says so in a
+    # warning on every `Dataset.map`, which would land in a notebook's stderr.
+    warnings.filterwarnings(
+        "ignore", message="Even though the `tf.config.experimental_run_functions_eagerly`"
+    )
     return True
