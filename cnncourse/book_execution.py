@@ -22,12 +22,7 @@ from pathlib import Path
 
 import yaml
 
-THREAD_VARIABLES = (
-    "TF_NUM_INTRAOP_THREADS",
-    "TF_NUM_INTEROP_THREADS",
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-)
+from cnncourse.threads import thread_environment
 
 
 @dataclass(frozen=True)
@@ -151,7 +146,7 @@ def execute_chapters(
     paths.sort(key=lambda path: -previous.get(str(path), 0.0))
     cores = len(os.sched_getaffinity(0))
     threads = max(1, cores // jobs)
-    environment = dict(environment or {}) | {key: str(threads) for key in THREAD_VARIABLES}
+    environment = dict(environment or {}) | thread_environment(threads)
     runs: list[ChapterRun] = []
     started = time.perf_counter()
     if report:

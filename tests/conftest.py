@@ -15,6 +15,9 @@ if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     # and one grading worker each: the test processes already use every core, and the
     # grading tests' tight cell time limits assume a submission is not fighting for one.
     os.environ.setdefault("CNNCOURSE_WORKERS", "1")
+    # and one TensorFlow thread per sandboxed job (the default, the cores shared among the
+    # grading workers, would be two per job on top of the other test process).
+    os.environ.setdefault("CNNCOURSE_JOB_THREADS", "1")
 
 import cnncourse  # noqa: E402,F401  (sets the quiet TensorFlow environment first)
 from cnncourse import quiet  # noqa: E402

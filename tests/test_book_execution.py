@@ -8,20 +8,13 @@ import pytest
 from cnncourse.book import build_book
 from cnncourse.book_execution import chapter_paths, execute_chapters, missing_from_cache
 from tests.conftest import REPO
+from tests.myst import FRONT_MATTER
 
 pytestmark = pytest.mark.slow
 
-CHAPTER = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
+CHAPTER = (
+    FRONT_MATTER
+    + """\
 # Chapter {name}
 
 Threads here: {{glue:text}}`threads_{name}`.
@@ -37,6 +30,7 @@ with open({runs!r}, "a") as runs:
 glue("threads_{name}", os.environ.get("TF_NUM_INTRAOP_THREADS", "unset"), display=False)
 ```
 """
+)
 
 
 def _book(tmp_path, names):

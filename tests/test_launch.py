@@ -16,6 +16,7 @@ from cnncourse import launch
 from cnncourse.grading import tamper
 from cnncourse.grading.validate import check
 from tests.book.conftest import toc_files
+from tests.myst import myst_page
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((REPO / "_config.yml").read_text())
@@ -166,17 +167,8 @@ def _small_course(root: Path) -> Path:
     shutil.copy(REPO / "_config.yml", root / "_config.yml")
     (root / "_toc.yml").write_text("format: jb-book\nroot: index\n")
     (root / "book" / "01_demo.md").write_text(
-        textwrap.dedent("""\
-        ---
-        jupytext:
-          text_representation:
-            extension: .md
-            format_name: myst
-        kernelspec:
-          display_name: Python 3
-          language: python
-          name: python3
-        ---
+        myst_page(
+            textwrap.dedent("""\
 
         # A demo chapter
 
@@ -186,6 +178,7 @@ def _small_course(root: Path) -> Path:
         x = 1
         ```
         """)
+        )
     )
     (root / "exercises" / "a9").mkdir(parents=True)
     notebook = nbformat.v4.new_notebook()

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import nbformat
 
+from cnncourse.grading.execute import TIMEOUT_ERROR
 from cnncourse.grading.jobs import Phase1
 from cnncourse.grading.record import autograded_notebook
-from cnncourse.grading.results import TIMEOUT_ERROR, cell_outcomes
+from cnncourse.grading.results import cell_outcomes
 
 _SHOWN_ERRORS = 3
 

@@ -7,8 +7,10 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from cnncourse.grading.results import TIMEOUT_ERROR
 from cnncourse.profile import current_profile, use_profile
+
+#: The error name a cell that ran past its time limit gets in its outputs.
+TIMEOUT_ERROR = "CellTimeoutError"
 
 #: Arguments of every kernel the course starts: no kernel log lines on the grader's stderr.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]

@@ -17,6 +17,8 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from cnncourse.grading import tasks
+
 #: Memory a grading job is allowed (the sandbox's default limit), in GiB, for the default.
 JOB_MEMORY_GIB = 6
 
@@ -66,8 +68,9 @@ class LocalPool:
         if workers < 1:
             raise ValueError(f"--workers must be at least 1, not {workers}")
         self.workers = workers
-        #: TensorFlow threads per job: this machine's cores shared among the workers.
-        self.threads = max(1, len(os.sched_getaffinity(0)) // workers)
+        #: TensorFlow threads per job: this machine's cores shared among the workers
+        #: (CNNCOURSE_JOB_THREADS, when set, instead).
+        self.threads = tasks.threads_override() or max(1, len(os.sched_getaffinity(0)) // workers)
         self._executor = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="cnncourse-grade"
         )

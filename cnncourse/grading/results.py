@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from nbgrader import utils
 
 from cnncourse.checks.question import SCORE_MIME_TYPE
-
-TIMEOUT_ERROR = "CellTimeoutError"
+from cnncourse.grading.execute import TIMEOUT_ERROR
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 
 import cnncourse
 from cnncourse.paths import cache_dir, data_dir
+from cnncourse.threads import thread_environment
 
 #: The most a submission folder may hold (all its files) to be sent to a worker.
 SUBMISSION_BYTES = 256 * 1024 * 1024
@@ -154,22 +155,26 @@ def _slots() -> int:
         return 1
 
 
+def threads_override() -> int | None:
+    """CNNCOURSE_JOB_THREADS: the TensorFlow threads of every job on a machine shared with
+    other work (None when unset)."""
+    value = os.environ.get("CNNCOURSE_JOB_THREADS", "")
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(
+            f"CNNCOURSE_JOB_THREADS must be a whole number of at least 1, not {value!r}"
+        )
+    return int(value)
+
+
 def job_environment(threads: int | None) -> dict[str, str]:
     """The environment of a sandboxed job on this worker: data, cache and its thread share."""
     if threads is None:
-        threads = int(os.environ.get("CNNCOURSE_JOB_THREADS") or 0) or max(
-            1, len(os.sched_getaffinity(0)) // _slots()
-        )
+        threads = threads_override() or max(1, len(os.sched_getaffinity(0)) // _slots())
     env = {key: os.environ[key] for key in ("CNNCOURSE_DATA",) if key in os.environ}
     env["CNNCOURSE_CACHE"] = str(cache_dir())
-    for key in (
-        "TF_NUM_INTRAOP_THREADS",
-        "TF_NUM_INTEROP_THREADS",
-        "OMP_NUM_THREADS",
-        "OPENBLAS_NUM_THREADS",
-    ):
-        env[key] = str(threads)
-    return env
+    return env | thread_environment(threads)
 
 
 def _readonly() -> tuple:

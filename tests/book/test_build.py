@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cnncourse.book import build_book, build_config
+from tests.myst import myst_page
 
 from .conftest import BUILD, REPO, chapters
 
@@ -83,22 +84,14 @@ def test_a_failing_cell_fails_the_build(tmp_path, capsys):
     )
     (book / "book" / "intro.md").write_text("# Intro\n")
     (book / "book" / "broken.md").write_text(
-        textwrap.dedent("""\
-        ---
-        jupytext:
-          text_representation:
-            extension: .md
-            format_name: myst
-        kernelspec:
-          display_name: Python 3
-          language: python
-          name: python3
-        ---
+        myst_page(
+            textwrap.dedent("""\
         # Broken
         ```{code-cell} ipython3
         raise RuntimeError("planted failure")
         ```
         """)
+        )
     )
     status = build_book(profile="tiny", output=book / "_build", quiet=True, root=book)
     assert status != 0

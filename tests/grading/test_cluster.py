@@ -1,9 +1,9 @@
 """A class graded on a real Dask cluster into PostgreSQL, with a worker killed midway.
 
-The cluster is a `dask scheduler` and two `dask worker` processes on loopback, started the way
+The cluster is a `dask scheduler` and three `dask worker` processes on loopback, started the way
 the README tells instructors to start them; the batch is ten submissions across the five
 assignments (each assignment's solution and its untouched exercise). One worker is killed
-with SIGKILL while it runs a submission: Dask runs that submission again on the other worker,
+with SIGKILL while it runs a submission: Dask runs that submission again on another worker,
 and the gradebook ends with exactly one graded submission per student and assignment.
 """
 
@@ -43,7 +43,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    """A scheduler and two single-thread workers (no nanny: a killed worker stays dead)."""
+    """A scheduler and three single-thread workers (no nanny: a killed worker stays dead); two
+    survive the kill, so the rest of the batch still runs two at a time."""
     from distributed import Client
 
     logs = tmp_path_factory.mktemp("dask")
@@ -65,7 +66,7 @@ def cluster(tmp_path_factory):
             env=environment,
         )
     ]
-    for number in range(2):
+    for number in range(3):
         processes.append(
             subprocess.Popen(
                 [
@@ -85,7 +86,7 @@ def cluster(tmp_path_factory):
             )
         )
     client = Client(address, timeout=60, set_as_default=False)
-    client.wait_for_workers(2, timeout=120)
+    client.wait_for_workers(3, timeout=120)
     pids = client.run(os.getpid)
     yield {"address": address, "client": client, "pids": pids, "processes": processes, "logs": logs}
     client.close()
@@ -153,6 +154,7 @@ def class_batch(cluster, postgres_server, tmp_path_factory):
         "lines": lines,
         "killed": killed,
         "workdir": base / "grading",
+        "workers": sorted(cluster["pids"]),
     }
     with server.connect() as connection:
         connection.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
@@ -193,8 +195,9 @@ def test_every_submission_is_graded_once_despite_the_killed_worker(class_batch):
         assert outcome.worker.startswith("tcp://127.0.0.1:")
     assert class_batch["killed"], "no worker was seen running a grading task"
     killed = class_batch["killed"]["worker"]
-    survivors = {o.worker for o in outcomes} - {killed}
-    assert len(survivors) == 1
+    alive = set(class_batch["workers"]) - {killed}
+    assert len(alive) == 2
+    assert {o.worker for o in outcomes} - {killed} <= alive
 
 
 def test_the_gradebook_holds_one_submission_per_student_and_assignment(class_batch):

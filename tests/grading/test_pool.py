@@ -58,8 +58,22 @@ def test_local_workers_run_tasks_side_by_side_and_return_errors():
 def test_each_local_job_gets_its_share_of_the_cores(monkeypatch):
     import cnncourse.grading.pool as pool
 
+    monkeypatch.delenv("CNNCOURSE_JOB_THREADS", raising=False)
     monkeypatch.setattr(pool.os, "sched_getaffinity", lambda pid: set(range(8)))
     assert (LocalPool(2).threads, LocalPool(3).threads, LocalPool(16).threads) == (4, 2, 1)
+
+
+def test_a_shared_machine_sets_the_threads_of_every_job(monkeypatch):
+    import cnncourse.grading.pool as pool
+
+    monkeypatch.setattr(pool.os, "sched_getaffinity", lambda pid: set(range(8)))
+    monkeypatch.setenv("CNNCOURSE_JOB_THREADS", "1")
+    assert (LocalPool(2).threads, LocalPool(16).threads) == (1, 1)
+    monkeypatch.setenv("CNNCOURSE_JOB_THREADS", "two")
+    with pytest.raises(
+        ValueError, match="CNNCOURSE_JOB_THREADS must be a whole number of at least 1, not 'two'"
+    ):
+        LocalPool(2)
 
 
 def test_bad_worker_counts_and_absent_schedulers_are_clear_errors():

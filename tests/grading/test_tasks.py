@@ -38,6 +38,7 @@ def test_each_job_gets_its_share_of_the_threads(monkeypatch):
             "OPENBLAS_NUM_THREADS",
         )
     } == {"3"}
+    monkeypatch.delenv("CNNCOURSE_JOB_THREADS", raising=False)
     monkeypatch.setattr(tasks.os, "sched_getaffinity", lambda pid: set(range(8)))
     assert tasks.job_environment(None)["TF_NUM_INTRAOP_THREADS"] == "8"  # not a Dask worker
     monkeypatch.setenv("CNNCOURSE_JOB_THREADS", "2")
