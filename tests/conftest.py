@@ -31,3 +31,27 @@ REPO = Path(__file__).resolve().parent.parent
 def repo() -> Path:
     """The repository root."""
     return REPO
+
+
+#: Fixtures that grade a batch or build a book: a test that uses one is slow.
+SLOW_FIXTURES = {
+    "graded_batch",
+    "hostile_batch",
+    "class_batch",
+    "timeout_batch",
+    "built_book",
+    "batch",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse a test that uses a slow fixture without the slow marker (it would make the fast
+    subset, ``-m "not slow"``, wait for a graded batch or a book build)."""
+    unmarked = [
+        f"{item.nodeid} uses {', '.join(sorted(SLOW_FIXTURES & set(item.fixturenames)))}"
+        for item in items
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and not item.get_closest_marker("slow")
+    ]
+    if unmarked:
+        raise pytest.UsageError("mark these tests @pytest.mark.slow:\n" + "\n".join(unmarked))

@@ -11,7 +11,11 @@ from tests.conftest import REPO
 PROBE = "import cnncourse, keras, tensorflow as tf; print(tf.config.functions_run_eagerly())"
 
 
-@pytest.mark.parametrize("profile", list(PROFILES))
+# full runs the same (traced) path as small: it waits in the slow run
+@pytest.mark.parametrize(
+    "profile",
+    [pytest.param(name, marks=pytest.mark.slow) if name == "full" else name for name in PROFILES],
+)
 def test_importing_keras_after_the_package_sets_the_profiles_mode(profile):
     result = subprocess.run(
         [sys.executable, "-c", PROBE],

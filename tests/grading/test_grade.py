@@ -175,6 +175,7 @@ def test_grading_refuses_without_a_sandbox(tmp_path, monkeypatch):
         grade_all(tmp_path / "submissions", output=tmp_path / "grading")
 
 
+@pytest.mark.slow
 def test_the_grading_folder_has_a_formgrader_config(graded_batch):
     import stat
 
