@@ -44,13 +44,9 @@ def _available_memory_gib() -> float:
 def default_workers(memory_gib: float | None = None) -> Workers:
     """As many workers as there are cores, and no more than the memory holds (6 GiB each);
     CNNCOURSE_WORKERS, when set, instead."""
-    if os.environ.get("CNNCOURSE_WORKERS"):
-        value = os.environ["CNNCOURSE_WORKERS"]
-        if not value.isdigit() or int(value) < 1:
-            raise ValueError(
-                f"CNNCOURSE_WORKERS must be a whole number of at least 1, not {value!r}"
-            )
-        return Workers(int(value), "CNNCOURSE_WORKERS")
+    count = tasks.environment_count("CNNCOURSE_WORKERS")
+    if count is not None:
+        return Workers(count, "CNNCOURSE_WORKERS")
     cores = len(os.sched_getaffinity(0))
     memory = _available_memory_gib() if memory_gib is None else memory_gib
     by_memory = max(1, int(memory // JOB_MEMORY_GIB))

@@ -155,17 +155,20 @@ def _slots() -> int:
         return 1
 
 
-def threads_override() -> int | None:
-    """CNNCOURSE_JOB_THREADS: the TensorFlow threads of every job on a machine shared with
-    other work (None when unset)."""
-    value = os.environ.get("CNNCOURSE_JOB_THREADS", "")
+def environment_count(name: str) -> int | None:
+    """The whole number of at least 1 in the environment variable ``name`` (None when unset)."""
+    value = os.environ.get(name, "")
     if not value:
         return None
     if not value.isdigit() or int(value) < 1:
-        raise ValueError(
-            f"CNNCOURSE_JOB_THREADS must be a whole number of at least 1, not {value!r}"
-        )
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
     return int(value)
+
+
+def threads_override() -> int | None:
+    """CNNCOURSE_JOB_THREADS: the TensorFlow threads of every job on a machine shared with
+    other work (None when unset)."""
+    return environment_count("CNNCOURSE_JOB_THREADS")
 
 
 def job_environment(threads: int | None) -> dict[str, str]:
