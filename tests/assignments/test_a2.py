@@ -61,11 +61,14 @@ MAX_POINTS = {
 #: both parameter counts (0.5 + 0.5) and, from 1.3's division, the pixels its first conv
 #: reads (0.5), keeps the output shape; 4.1 loses the frozen base (1); 4.2 the learning
 #: rate (1); 4.3 the augmentation settings (1.5).
-#: The one mistake that reaches a second question, on purpose: without batch normalisation
-#: (and with 1.3's pixels divided twice) the network does not fit the training set in the
-#: tiny budget (training accuracy 0.5, where the reference reaches 0.84 in its history and
-#: 0.80-0.89 measured), which 2.3's training checks exist to catch (0.5 for the history, 1
-#: for the model measured on train_ds).
+#: Mistakes that reach other questions, on purpose. Without batch normalisation (and with
+#: 1.3's pixels divided twice) the network does not fit the training set in the tiny budget
+#: (training accuracy 0.5, where the reference reaches 0.84 in its history and 0.80-0.89
+#: measured), which 2.3's training checks exist to catch (0.5 for the history, 1 for the
+#: model measured on train_ds). In Part 4, after 8 epochs, vgg_model does not fit train_ds
+#: (0.500; the reference 0.75; chance 0.5): its base was left trainable and it reads the
+#: pixels 1.3 divided, each enough on its own (measured apart: 0.589 and 0.500); 4.2
+#: fine-tunes that model (0.469 after 1e-3). 4.1 and 4.2 lose their fit check (0.25 each).
 MISTAKE_POINTS = dict(
     MAX_POINTS,
     q1_1_test=1,
@@ -73,8 +76,8 @@ MISTAKE_POINTS = dict(
     q1_3_test=1.5,
     q2_1_test=0.5,
     q2_3_test=1.5,
-    q4_1_test=2,
-    q4_2_test=2,
+    q4_1_test=1.75,
+    q4_2_test=1.75,
     q4_3_test=1.5,
 )
 
@@ -116,7 +119,7 @@ def test_the_untouched_exercise_scores_zero_without_stopping_the_batch(batch):
 @pytest.mark.slow
 def test_each_mistake_costs_exactly_its_points(batch):
     assert auto_points(batch, "mistakes") == MISTAKE_POINTS
-    assert batch.rows["mistakes"]["score"] == "20"
+    assert batch.rows["mistakes"]["score"] == "19.5"
 
 
 @pytest.mark.slow
@@ -159,12 +162,16 @@ def test_an_unfrozen_base_and_a_large_fine_tuning_rate_are_explained(batch):
     # Offline (always in the grader's sandbox) the base is EfficientNet-Lite0: batch
     # normalisation's moving statistics (42,016 of its parameters) never train.
     assert batch.failed("mistakes", "q4_1_test") == (
-        "the pretrained base must be frozen: 3,371,008 of its 3,413,024 parameters are trainable"
+        "the pretrained base must be frozen: 3,371,008 of its 3,413,024 parameters are trainable\n"
+        "the accuracy of vgg_model on train_ds, the images it trained on 0.500 is below the "
+        "0.650 expected in the tiny profile"
     )
     assert batch.failed("mistakes", "q4_2_test") == (
         "the learning rate of your Adam optimizer: 0.001 is not right: that is Adam's default "
         "rate, the one the report's frozen model trained with: steps that large destroy the "
-        "pretrained filters in the first updates (expected 1e-06)"
+        "pretrained filters in the first updates (expected 1e-06)\n"
+        "the accuracy of the fine-tuned vgg_model on train_ds, the images it trained on 0.469 "
+        "is below the 0.650 expected in the tiny profile"
     )
 
 
