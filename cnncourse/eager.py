@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 
 
 def apply_profile() -> bool:
@@ -24,3 +26,20 @@ def apply_profile() -> bool:
         "ignore", message="Even though the `tf.config.experimental_run_functions_eagerly`"
     )
     return True
+
+
+@contextlib.contextmanager
+def traced() -> Iterator[None]:
+    """Run `tf.function`s as graphs inside the block, whatever the profile says.
+
+    For loops of hundreds of small steps of one function (a filter's gradient ascent), where
+    tracing once costs less than running every step eagerly; the setting is restored after.
+    """
+    import tensorflow as tf
+
+    eager = tf.config.functions_run_eagerly()
+    tf.config.run_functions_eagerly(False)
+    try:
+        yield
+    finally:
+        tf.config.run_functions_eagerly(eager)

@@ -39,3 +39,30 @@ def test_tensorflow_imported_before_the_package_is_set_too():
         env={"CNNCOURSE_PROFILE": "tiny", "PATH": "/usr/bin:/bin"},
     )
     assert result.stdout.strip() == "True", result.stderr[-2000:]
+
+
+def test_a_traced_block_runs_functions_as_graphs_and_restores_the_mode():
+    probe = (
+        "import cnncourse, tensorflow as tf\n"
+        "from cnncourse.eager import traced\n"
+        "seen = []\n"
+        "@tf.function\n"
+        "def step(x):\n"
+        "    seen.append(tf.executing_eagerly())\n"
+        "    return x + 1\n"
+        "step(tf.constant(1))\n"
+        "with traced():\n"
+        "    inside = tf.config.functions_run_eagerly()\n"
+        "    step(tf.constant(2)); step(tf.constant(3))\n"
+        "print(seen, inside, tf.config.functions_run_eagerly())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={"CNNCOURSE_PROFILE": "tiny", "PATH": "/usr/bin:/bin"},
+    )
+    # eager before the block (the tiny profile), traced once inside (its Python body runs
+    # only while tracing), eager again after
+    assert result.stdout.strip() == "[True, False] False True", result.stderr[-2000:]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnncourse.eager import traced
 from cnncourse.plotting import image_grid, new_figure
 from cnncourse.visualize.forward_pass import forward_paths, input_shape
 from cnncourse.visualize.layers import find_layer, layer_at
@@ -119,9 +120,10 @@ def maximize_filter(
     image = tf.constant(start)
     index = tf.constant(filter_index, dtype=tf.int32)
     trace = []
-    for _ in range(steps):
-        loss, image = step(image, index)
-        trace.append(float(loss))
+    with traced():  # one trace, then graph steps (the tiny profile runs functions eagerly)
+        for _ in range(steps):
+            loss, image = step(image, index)
+            trace.append(float(loss))
     linear = found if pre_activation else None
     _, captured = forward_paths(model, image, [path], stop_early=True, linear_layer=linear)
     trace.append(float(tf.reduce_mean(captured[path][..., filter_index])))
