@@ -15,6 +15,7 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from cnncourse.grading.writer_lock import exclusive_writer
 from cnncourse.profile import current_profile
 
 SOURCE_FOLDER = "solutions"
@@ -221,7 +222,8 @@ def ensure_course_row(db_url: str) -> None:
 
     ensure_alembic_on_path()
     read_alembic_head_in_process()
-    with Gradebook(db_url) as gradebook:
+    # The first grader into a new database creates its tables, the others wait for it.
+    with exclusive_writer(db_url), Gradebook(db_url) as gradebook:
         if gradebook.db.get(Course, "") is None:
             gradebook.db.add(Course(id=""))
             gradebook.db.commit()

@@ -27,6 +27,7 @@ from cnncourse.grading.course import (
 from cnncourse.grading.execute import kernel_environment
 from cnncourse.grading.record import Outcome, journal_path, read_journal
 from cnncourse.grading.settings import GradingCourse
+from cnncourse.grading.writer_lock import exclusive_writer
 
 GRADES_FILE = "grades.csv"
 SETTINGS_FILE = "grading.json"
@@ -164,7 +165,8 @@ def generate(course: GradingCourse, assignments: set[str]) -> dict[str, str]:
     failures = {}
     api = course.api()
     for assignment in sorted(assignments):
-        with kernel_environment(None):
+        # It writes the assignment's notebooks and cells into the gradebook.
+        with exclusive_writer(course.db_url), kernel_environment(None):
             result = api.generate_assignment(assignment, force=True, create=True)
         if not result.get("success"):
             failures[assignment] = (

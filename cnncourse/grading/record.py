@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from cnncourse.grading.declarations import is_answer, is_test, nbgrader_of
+from cnncourse.grading.writer_lock import exclusive_writer
 
 #: Output types of the student's cells kept for feedback and formgrader (no HTML, no scripts).
 SAFE_MIME_TYPES = ("text/plain", "image/png")
@@ -124,7 +125,7 @@ def record_grades(
     """
     from nbgrader.api import Gradebook
 
-    with Gradebook(db_url) as gradebook:
+    with exclusive_writer(db_url), Gradebook(db_url) as gradebook:
         gradebook.update_or_create_student(student)
         submission = gradebook.update_or_create_submission(assignment, student)
         pending = 0
@@ -153,7 +154,7 @@ def remove_grades(db_url: str, assignment: str, student: str) -> None:
     """Forget a submission's grades (one that could not be graded this time)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(db_url) as gradebook:
+    with exclusive_writer(db_url), Gradebook(db_url) as gradebook:
         try:
             gradebook.remove_submission(assignment, student)
         except MissingEntry:
