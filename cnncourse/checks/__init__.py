@@ -24,7 +24,7 @@ from cnncourse.checks.architecture import architecture, describe, expected_param
 from cnncourse.checks.arrays import array, labels, one_hot, same_array
 from cnncourse.checks.augmentation import augmentation_settings
 from cnncourse.checks.figures import figure
-from cnncourse.checks.fitting import at_least, history, learning_rate, per_profile
+from cnncourse.checks.fitting import at_least, at_most, history, learning_rate, per_profile
 from cnncourse.checks.form import KINDS, of_kind
 from cnncourse.checks.layers import frozen, output_shape, parameters, trainable
 from cnncourse.checks.numeric import choice, number, numbers
@@ -45,6 +45,7 @@ __all__ = [
     "architecture_free_padding",
     "array",
     "at_least",
+    "at_most",
     "augmentation_settings",
     "balanced",
     "best_choice",

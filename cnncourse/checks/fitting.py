@@ -66,6 +66,15 @@ def learning_rate(
 
 def at_least(value, threshold, *, name: str = "your score", profile: str | None = None) -> Result:
     """Whether ``value`` reaches ``threshold`` (a number, or a dict keyed by profile name)."""
+    return _bounded(value, threshold, name, profile, at_least=True)
+
+
+def at_most(value, threshold, *, name: str = "your loss", profile: str | None = None) -> Result:
+    """Whether ``value`` stays within ``threshold`` (a number, or a dict keyed by profile name)."""
+    return _bounded(value, threshold, name, profile, at_least=False)
+
+
+def _bounded(value, threshold, name: str, profile: str | None, *, at_least: bool) -> Result:
     goal = float(per_profile(threshold, profile))
     got = as_number(value)
     if got is None or got != got:
@@ -75,9 +84,13 @@ def at_least(value, threshold, *, name: str = "your score", profile: str | None 
         if isinstance(threshold, Mapping)
         else ""
     )
-    if got < goal:
-        return Result.fail(f"{name} {got:.3f} is below the {goal:.3f} expected{where}")
-    return Result.ok(f"{name} {got:.3f} reaches {goal:.3f}{where}")
+    if at_least:
+        if got < goal:
+            return Result.fail(f"{name} {got:.3f} is below the {goal:.3f} expected{where}")
+        return Result.ok(f"{name} {got:.3f} reaches {goal:.3f}{where}")
+    if got > goal:
+        return Result.fail(f"{name} {got:.3f} is above the {goal:.3f} allowed{where}")
+    return Result.ok(f"{name} {got:.3f} is within {goal:.3f}{where}")
 
 
 def per_profile(value, profile: str | None = None):

@@ -12,7 +12,8 @@ from .helpers import (
 
 ASSIGNMENT, NOTEBOOK = "a5", "a5_transfer_across_sizes"
 
-# A student who labels STL-10 in its own class order, uses Dropout 0.2 in the CIFAR-10 model,
+# A student who labels STL-10 in its own class order (its question 8 head then learns those
+# wrong labels), uses Dropout 0.2 in the CIFAR-10 model,
 # leaves out the STL-10 model's augmentation, forgets the Dense biases, and resizes the
 # images to 32x32 instead of moving the convolutional base.
 MISTAKES = {
@@ -46,9 +47,13 @@ FULL = {
 }
 
 
-# The solution with the CIFAR-10 model left untrained: fitted at a learning rate of 1e-12
-# (compile_and_fit refuses 0), so its history is complete and its accuracy stays at chance.
-UNTRAINED = {"q3_answer": [("original_epochs=30)", "original_epochs=30, learning_rate=1e-12)")]}
+# The solution with the CIFAR-10 model and the STL-10 head left untrained: both fitted at a
+# learning rate of 1e-12 (compile_and_fit refuses 0), so their histories are complete and
+# their accuracies stay at chance.
+UNTRAINED = {
+    "q3_answer": [("original_epochs=30)", "original_epochs=30, learning_rate=1e-12)")],
+    "q8_answer": [("learning_rate=3e-2)", "learning_rate=1e-12)")],
+}
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +94,9 @@ def test_the_untouched_exercise_scores_zero_without_stopping_the_batch(batch):
 @pytest.mark.slow
 def test_each_mistake_costs_its_own_question(batch):
     points = auto_points(batch, "mistaken")
-    assert points == dict(FULL, q1_test=3, q2_test=1, q4_test=1, q6_test=1, q7_test=2)
-    assert batch.rows["mistaken"]["score"] == "14"
+    # The wrong label map costs question 8's training point too (below).
+    assert points == dict(FULL, q1_test=3, q2_test=1, q4_test=1, q6_test=1, q7_test=2, q8_test=1)
+    assert batch.rows["mistaken"]["score"] == "13"
 
 
 @pytest.mark.slow
@@ -102,6 +108,13 @@ def test_a_wrong_label_map_names_the_class(batch):
         q1,
     )
     assert "y_cifar" not in q1 and "x_stl" not in q1  # the images and CIFAR-10's labels pass
+    # Question 8's head learnt the wrong labels: measured against the right ones, its loss on
+    # the images it trained on is no better than a guess.
+    assert re.search(
+        r"the loss of stl_transfer_model on its training images 2\.\d{3} is above the 2\.000 "
+        r"allowed",
+        batch.failed("mistaken", "q8_test"),
+    )
 
 
 @pytest.mark.slow
@@ -126,8 +139,8 @@ def test_forgotten_biases_and_resized_images(batch):
 
 
 @pytest.mark.slow
-def test_an_untrained_cifar_model_loses_exactly_the_training_point(batch):
-    assert auto_points(batch, "untrained") == dict(FULL, q3_test=0)
+def test_untrained_models_lose_exactly_their_training_points(batch):
+    assert auto_points(batch, "untrained") == dict(FULL, q3_test=0, q8_test=1)
     messages = batch.failed("untrained", "q3_test")
     # The history's best validation accuracy (90 images) may pass by chance; the model's
     # accuracy on the 180 test images does not, and the one point needs both.
@@ -137,3 +150,13 @@ def test_an_untrained_cifar_model_loses_exactly_the_training_point(batch):
         r"0\.\d{3} is below the 0\.150 expected in the tiny profile",
         messages,
     ), messages
+    # Question 8 in tiny: 17 validation and 81 test images cannot resolve a trained head, so
+    # its training point rests on the loss on the 64 images the head trained on; the
+    # parameter point is kept.
+    q8 = batch.failed("untrained", "q8_test")
+    assert re.fullmatch(
+        r"best val_accuracy 0\.\d{3} reaches 0\.000 in the tiny profile; the loss of "
+        r"stl_transfer_model on its training images 2\.\d{3} is above the 2\.000 allowed; "
+        r"the test accuracy of stl_transfer_model 0\.\d{3} reaches 0\.000 in the tiny profile",
+        q8,
+    ), q8

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from keras import layers
 
-from cnncourse.checks import at_least, history, learning_rate, per_profile
+from cnncourse.checks import at_least, at_most, history, learning_rate, per_profile
 
 
 @pytest.fixture
@@ -55,6 +55,20 @@ def test_at_least_with_a_threshold_per_profile():
     assert not at_least(float("nan"), 0.5).passed
     with pytest.raises(KeyError):
         at_least(0.5, {"full": 0.6}, profile="tiny")
+
+
+def test_at_most_with_a_plain_threshold_and_one_per_profile():
+    assert at_most(1.7, 2.0, name="the loss").message == "the loss 1.700 is within 2.000"
+    result = at_most(np.float32(2.5), 2.0, name="the loss")
+    assert not result.passed
+    assert result.message == "the loss 2.500 is above the 2.000 allowed"
+    assert at_most(2.0, 2.0).passed  # the bound itself is allowed
+    assert at_most(0.5, {"tiny": 0.4, "small": 0.6}, profile="small").message == (
+        "your loss 0.500 is within 0.600 in the small profile"
+    )
+    assert not at_most(0.5, {"tiny": 0.4}, profile="tiny").passed
+    assert not at_most(float("nan"), 2.0).passed
+    assert not at_most(None, 2.0).passed
 
 
 def fake_history(values, key="val_accuracy"):
