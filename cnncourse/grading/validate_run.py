@@ -7,14 +7,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-#: Seconds a whole run of each assignment took in the tiny profile on a 2-core CPU shared with
-#: other work (`cnncourse validate` on the solution typed into the exercise: a1 89 s, of which
-#: the first cell, TensorFlow's import, 50 s; the untouched exercise 43 s).
-TINY_SECONDS = {"a1": 90}
+#: Seconds `cnncourse validate` took on each finished assignment (the solution's answers typed
+#: into the exercise) in the tiny profile, on an idle 2-core CPU (624 img/s on the course's
+#: calibration script). An untouched a1 took 19 s.
+TINY_SECONDS = {"a1": 41, "a2": 39, "a3": 37, "a4": 54, "a5": 45}
 #: Without a measured figure: a kernel with TensorFlow, then this much per code cell (tiny).
 START_SECONDS, SECONDS_PER_CODE_CELL = 20, 3
-#: How much longer the other profiles run than tiny (a rough factor: bigger data, more epochs).
-PROFILE_FACTOR = {"tiny": 1, "small": 8, "full": 100}
+#: How much longer the other profiles run than tiny: small measured on a finished a1 (119 s
+#: against 41 s on the same CPU), full a rough factor (the real datasets, the full epochs).
+PROFILE_FACTOR = {"tiny": 1, "small": 3, "full": 100}
 
 
 def code_cells(notebook) -> list[int]:
