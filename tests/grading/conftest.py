@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,27 +34,48 @@ def demo_course(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def graded_batch(demo_course, tmp_path_factory) -> Batch:
-    """The demo assignment graded for six students (and a folder for no known assignment)."""
-    from cnncourse.grading.grade import grade_all
+def graded_batch(tmp_path_factory, worker_id) -> Batch:
+    """The demo assignment graded for six students (and a folder for no known assignment).
 
-    base = tmp_path_factory.mktemp("batch")
+    Graded once per test run: under pytest-xdist the first worker to ask grades it into the
+    run's shared temporary folder and the others wait for its lock, then read its result (the
+    test files that use it run on different workers). Tests only read the grading folder;
+    those that change it work on a copy (`copy_workdir`)."""
+    if worker_id == "master":
+        return _grade_demo_batch(tmp_path_factory.mktemp("batch"))
+    shared = tmp_path_factory.getbasetemp().parent / "graded-batch"
+    shared.mkdir(exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        saved = shared / "batch.pickle"
+        if not saved.exists():
+            batch = _grade_demo_batch(shared / "run")
+            saved.write_bytes(pickle.dumps(batch))
+        return pickle.loads(saved.read_bytes())
+
+
+def _grade_demo_batch(base: Path) -> Batch:
+    from cnncourse.grading.grade import grade_all
+    from cnncourse.grading.release import release
+
+    course = copy_course(base / "course")
+    assert release([], execute=False, root=course).exit_code == 0
     submissions = base / "submissions"
-    submit(submissions, "alice", "demo", answered(exercise(demo_course, "demo"), RIGHT))
-    submit(submissions, "bob", "demo", answered(exercise(demo_course, "demo"), MISTAKES))
-    submit(submissions, "carol", "demo", exercise(demo_course, "demo"))
+    submit(submissions, "alice", "demo", answered(exercise(course, "demo"), RIGHT))
+    submit(submissions, "bob", "demo", answered(exercise(course, "demo"), MISTAKES))
+    submit(submissions, "carol", "demo", exercise(course, "demo"))
     submit(submissions, "dave", "demo", '{"cells": [ this is not JSON')
-    tampered = answered(exercise(demo_course, "demo"), dict(RIGHT, q1_test="print('trust me')"))
+    tampered = answered(exercise(course, "demo"), dict(RIGHT, q1_test="print('trust me')"))
     submit(submissions, "erin", "demo", without(tampered, "q2_test"))
     raising = dict(RIGHT, q2_answer="raise ValueError('I give up')")
-    submit(submissions, "frank", "demo", answered(exercise(demo_course, "demo"), raising))
-    submit(submissions, "mallory", "hw99", exercise(demo_course, "demo"))
+    submit(submissions, "frank", "demo", answered(exercise(course, "demo"), raising))
+    submit(submissions, "mallory", "hw99", exercise(course, "demo"))
     workdir = base / "grading"  # does not exist yet: the batch starts from a clean folder
     start = time.monotonic()
-    result = grade_all(submissions, output=workdir, source=demo_course / "solutions")
+    result = grade_all(submissions, output=workdir, source=course / "solutions")
     seconds = time.monotonic() - start
     rows = {row["student"]: row for row in result.rows()}
-    return Batch(demo_course, submissions, workdir, rows, seconds, result)
+    return Batch(course, submissions, workdir, rows, seconds, result)
 
 
 def _postgres_server() -> str | None:
