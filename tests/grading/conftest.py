@@ -26,9 +26,13 @@ class Batch:
 @pytest.fixture(scope="session")
 def demo_course(tmp_path_factory) -> Path:
     """A fixture course with its exercises released (not executed)."""
+    return _released_course(tmp_path_factory.mktemp("demo") / "course")
+
+
+def _released_course(target: Path) -> Path:
     from cnncourse.grading.release import release
 
-    course = copy_course(tmp_path_factory.mktemp("demo") / "course")
+    course = copy_course(target)
     assert release([], execute=False, root=course).exit_code == 0
     return course
 
@@ -56,10 +60,8 @@ def graded_batch(tmp_path_factory, worker_id) -> Batch:
 
 def _grade_demo_batch(base: Path) -> Batch:
     from cnncourse.grading.grade import grade_all
-    from cnncourse.grading.release import release
 
-    course = copy_course(base / "course")
-    assert release([], execute=False, root=course).exit_code == 0
+    course = _released_course(base / "course")
     submissions = base / "submissions"
     submit(submissions, "alice", "demo", answered(exercise(course, "demo"), RIGHT))
     submit(submissions, "bob", "demo", answered(exercise(course, "demo"), MISTAKES))
