@@ -59,7 +59,7 @@ class JobEnd:
         if self.out_of_memory:
             return "ran out of its memory limit and was stopped"
         if self.process_limit:
-            return "tried to start more processes than allowed"
+            return "reached its process limit: it tried to start more processes than allowed"
         return None
 
 

@@ -26,6 +26,14 @@ MISTAKES = {
     "q2_answer": "conv_params = 108\ndense_params = 514",
 }
 
+# The plain assignment's answers (the same questions without Keras): right, and mistaken so
+# that it scores what the demo's MISTAKES score (1 of 3, 1 of 2).
+PLAIN_RIGHT = {"q1_answer": "conv_height = 8\nflat_length = 256", "q2_answer": RIGHT["q2_answer"]}
+PLAIN_MISTAKES = {
+    "q1_answer": "conv_height = 8\nflat_length = 254",
+    "q2_answer": MISTAKES["q2_answer"],
+}
+
 
 def copy_course(target: Path) -> Path:
     """A writable copy of the fixture course (solutions/ only) at ``target``."""

@@ -3,7 +3,9 @@ without the attack, each gets a recorded outcome, and nothing outside the sandbo
 
 Every attack is an honest baseline (the untouched exercise, or the seed's mistakes) plus code
 added to an answer cell, or a notebook changed as a student could change it. The batch runs
-with small limits so that the loops, bombs and floods end in seconds.
+with small limits so that the loops, bombs and floods end in seconds. The attacks on the
+sandbox and the checks are made on the plain assignment (no Keras, so a kernel starts in a
+second); the one that needs a Keras model, on the demo assignment.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .helpers import HIDDEN_MARKER, MISTAKES, answered, exercise, submit
+from .helpers import HIDDEN_MARKER, PLAIN_MISTAKES, answered, exercise, submit
 
 LIMITS = {"memory_mb": 1536, "processes": 256, "disk_mb": 256, "notebook_seconds": 240}
 CANARY = "cnncourse-canary.txt"
@@ -114,15 +116,15 @@ ATTACKS = {
     "symlink_values": (
         "untouched",
         "import os\nconv_params = 108\n"
-        "os.makedirs('/job/out/demo/q2_test', exist_ok=True)\n"
-        "os.symlink('SOURCE_NOTEBOOK', '/job/out/demo/q2_test/dense_params.json')",
+        "os.makedirs('/job/out/plain/q2_test', exist_ok=True)\n"
+        "os.symlink('SOURCE_NOTEBOOK', '/job/out/plain/q2_test/dense_params.json')",
     ),
     "kills_runner": (
         "untouched",
         "import os, signal\ntry:\n    os.kill(1, signal.SIGKILL)\n"
         "except OSError:\n    pass\nos.system('pkill -9 -f sandboxed')",
     ),
-    "lambda_model": ("untouched", None),
+    "lambda_model": ("untouched_demo", None),
 }
 
 #: Tampering with the notebook itself (baseline: the seed's mistakes).
@@ -220,17 +222,13 @@ def hostile_batch(demo_course, tmp_path_factory):
     (outside / CANARY).write_text("untouched")
     listener = _Listener()
     submissions = base / "submissions"
-    source_notebook = demo_course / "solutions" / "demo" / "demo.ipynb"
+    source_notebook = demo_course / "solutions" / "plain" / "plain.ipynb"
     students = {
-        "baseline_untouched": exercise(demo_course, "demo"),
-        "baseline_mistakes": answered(exercise(demo_course, "demo"), MISTAKES),
+        "baseline_untouched": ("plain", exercise(demo_course, "plain")),
+        "baseline_mistakes": ("plain", answered(exercise(demo_course, "plain"), PLAIN_MISTAKES)),
+        "baseline_untouched_demo": ("demo", exercise(demo_course, "demo")),
     }
     for name, (baseline, code) in ATTACKS.items():
-        notebook = (
-            answered(exercise(demo_course, "demo"), MISTAKES)
-            if baseline == "mistakes"
-            else exercise(demo_course, "demo")
-        )
         if code is None:  # a model whose Lambda layer would run code when loaded
             code = _code(f"""
 import keras
@@ -248,19 +246,26 @@ x = layers.Conv2D(4, (3, 3), padding="same", activation="relu")(x)
 x = layers.Flatten()(x)
 x = layers.Dropout(0.5)(x)
 model = keras.Model(inputs, layers.Dense(2, activation="softmax")(x))""")
-            notebook = _answer(notebook, "q1_model", code)
-        else:
-            code = (
-                code.replace("PORT", str(listener.port))
-                .replace("WRITE_TARGET", str(outside / CANARY))
-                .replace("SOURCE_NOTEBOOK", str(source_notebook))
-            )
-            notebook = _answer(notebook, "q2_answer", code)
-        students[name] = notebook
+            students[name] = ("demo", _answer(exercise(demo_course, "demo"), "q1_model", code))
+            continue
+        notebook = (
+            answered(exercise(demo_course, "plain"), PLAIN_MISTAKES)
+            if baseline == "mistakes"
+            else exercise(demo_course, "plain")
+        )
+        code = (
+            code.replace("PORT", str(listener.port))
+            .replace("WRITE_TARGET", str(outside / CANARY))
+            .replace("SOURCE_NOTEBOOK", str(source_notebook))
+        )
+        students[name] = ("plain", _answer(notebook, "q2_answer", code))
     for kind in TAMPERING:
-        students[kind] = _tampered(kind, answered(exercise(demo_course, "demo"), MISTAKES))
-    for student, notebook in students.items():
-        submit(submissions, student, "demo", notebook)
+        students[kind] = (
+            "plain",
+            _tampered(kind, answered(exercise(demo_course, "plain"), PLAIN_MISTAKES)),
+        )
+    for student, (assignment, notebook) in students.items():
+        submit(submissions, student, assignment, notebook)
     before = {
         "course": _sha(demo_course),
         "outside": _sha(outside),
@@ -289,7 +294,7 @@ model = keras.Model(inputs, layers.Dense(2, activation="softmax")(x))""")
         "listener": listener,
         "outside": outside,
         "workdir": base / "grading",
-        "students": set(students),
+        "students": {student: assignment for student, (assignment, _) in students.items()},
     }
 
 
@@ -301,9 +306,11 @@ def test_there_are_at_least_twenty_hostile_submissions():
 @pytest.mark.slow
 def test_every_hostile_submission_gets_exactly_one_recorded_outcome(hostile_batch):
     rows = hostile_batch["rows"]
-    assert set(rows) == hostile_batch["students"]
-    journal = list((hostile_batch["workdir"] / "outcomes").glob("*.json"))
-    assert len(journal) == len(hostile_batch["students"])
+    assert set(rows) == set(hostile_batch["students"])
+    journal = sorted(path.name for path in (hostile_batch["workdir"] / "outcomes").glob("*.json"))
+    assert journal == sorted(
+        f"{student}--{assignment}.json" for student, assignment in hostile_batch["students"].items()
+    )
 
 
 @pytest.mark.slow
@@ -329,6 +336,7 @@ def test_every_attack_ran(hostile_batch):
 def test_the_baselines_score_what_honest_work_earns(hostile_batch):
     rows = hostile_batch["rows"]
     assert (rows["baseline_untouched"].score, rows["baseline_mistakes"].score) == (0, 2)
+    assert rows["baseline_untouched_demo"].score == 0
 
 
 @pytest.mark.slow
@@ -340,7 +348,7 @@ def test_nothing_outside_the_sandbox_changed(hostile_batch):
 
 @pytest.mark.slow
 def test_the_answer_key_never_reaches_the_sandbox(hostile_batch):
-    values = hostile_batch["workdir"] / "phase1" / "reads_answer_key--demo"
+    values = hostile_batch["workdir"] / "phase1" / "reads_answer_key--plain"
     collected = "".join(
         path.read_text(errors="replace") for path in values.rglob("*") if path.is_file()
     )

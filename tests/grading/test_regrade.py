@@ -12,7 +12,7 @@ import json
 import nbformat
 import pytest
 
-from .helpers import MISTAKES, RIGHT, answered, copy_course, exercise, submit
+from .helpers import PLAIN_MISTAKES, PLAIN_RIGHT, answered, copy_course, exercise, submit
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ def _scores(url: str) -> dict[str, float]:
     with Gradebook(url) as gradebook:
         return {
             submission.student.id: float(submission.score)
-            for submission in gradebook.find_assignment("demo").submissions
+            for submission in gradebook.find_assignment("plain").submissions
         }
 
 
@@ -32,10 +32,10 @@ def test_a_late_submission_and_a_fixed_test_are_graded_again(tmp_path, postgres_
     from cnncourse.grading.release import release
 
     course = copy_course(tmp_path / "course")
-    assert release(["demo"], execute=False, root=course).exit_code == 0
+    assert release(["plain"], execute=False, root=course).exit_code == 0
     submissions = tmp_path / "submissions"
-    submit(submissions, "alice", "demo", answered(exercise(course, "demo"), RIGHT))
-    submit(submissions, "bob", "demo", answered(exercise(course, "demo"), MISTAKES))
+    submit(submissions, "alice", "plain", answered(exercise(course, "plain"), PLAIN_RIGHT))
+    submit(submissions, "bob", "plain", answered(exercise(course, "plain"), PLAIN_MISTAKES))
     arguments = {
         "gradebook": postgres_gradebook,
         "output": tmp_path / "grading",
@@ -43,23 +43,23 @@ def test_a_late_submission_and_a_fixed_test_are_graded_again(tmp_path, postgres_
         "workers": 2,
     }
     first = grade_all(submissions, **arguments)
-    assert sorted(first.graded_now) == ["alice/demo", "bob/demo"]
+    assert sorted(first.graded_now) == ["alice/plain", "bob/plain"]
     assert _scores(postgres_gradebook) == {"alice": 5.0, "bob": 2.0}
 
     # bob hands in again, late, with the right answers
-    submit(submissions, "bob", "demo", answered(exercise(course, "demo"), RIGHT))
+    submit(submissions, "bob", "plain", answered(exercise(course, "plain"), PLAIN_RIGHT))
     lines: list[str] = []
     unchanged = grade_all(submissions, echo=lines.append, **arguments)
     assert unchanged.graded_now == []
-    assert unchanged.changed == ["bob/demo: the submission changed since it was graded"]
+    assert unchanged.changed == ["bob/plain: the submission changed since it was graded"]
     assert any("cnncourse grade --regrade grades them again" in line for line in lines)
     assert _scores(postgres_gradebook) == {"alice": 5.0, "bob": 2.0}
     late = grade_all(submissions, regrade=True, **arguments)
-    assert late.graded_now == ["bob/demo"] and late.skipped == ["alice/demo"]
+    assert late.graded_now == ["bob/plain"] and late.skipped == ["alice/plain"]
     assert _scores(postgres_gradebook) == {"alice": 5.0, "bob": 5.0}
 
-    # the instructor fixes a hidden test's message: everything of demo is graded again
-    path = course / "solutions" / "demo" / "demo.ipynb"
+    # the instructor fixes a hidden test's message: everything of plain is graded again
+    path = course / "solutions" / "plain" / "plain.ipynb"
     notebook = nbformat.read(str(path), as_version=4)
     for cell in notebook.cells:
         cell.source = cell.source.replace(
@@ -68,10 +68,10 @@ def test_a_late_submission_and_a_fixed_test_are_graded_again(tmp_path, postgres_
     nbformat.write(notebook, str(path))
     lines.clear()
     fixed = grade_all(submissions, regrade=True, echo=lines.append, **arguments)
-    assert sorted(fixed.graded_now) == ["alice/demo", "bob/demo"]
-    assert all("the tests of demo changed" in line for line in fixed.changed)
-    assert lines[0].startswith("grading again: alice/demo: the tests of demo changed")
+    assert sorted(fixed.graded_now) == ["alice/plain", "bob/plain"]
+    assert all("the tests of plain changed" in line for line in fixed.changed)
+    assert lines[0].startswith("grading again: alice/plain: the tests of plain changed")
     again = grade_all(submissions, regrade=True, **arguments)
-    assert again.graded_now == [] and sorted(again.skipped) == ["alice/demo", "bob/demo"]
-    journal = json.loads((tmp_path / "grading" / "outcomes" / "bob--demo.json").read_text())
+    assert again.graded_now == [] and sorted(again.skipped) == ["alice/plain", "bob/plain"]
+    journal = json.loads((tmp_path / "grading" / "outcomes" / "bob--plain.json").read_text())
     assert journal["outcome"]["score"] == 5.0

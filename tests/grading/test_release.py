@@ -38,7 +38,7 @@ def test_release_writes_student_versions_with_a_generated_note(course):
 def test_check_passes_right_after_a_release(course):
     checked = release([], check=True, root=course)
     assert checked.exit_code == 0
-    assert "exercises/ is up to date (demo, sleepy)" in checked.lines()
+    assert "exercises/ is up to date (demo, plain, sleepy)" in checked.lines()
 
 
 def test_check_lists_stale_missing_and_orphaned_files(course):
@@ -63,7 +63,7 @@ def test_check_lists_stale_missing_and_orphaned_files(course):
 def test_the_cli_checks_the_course_in_the_current_folder(course, monkeypatch, capsys):
     monkeypatch.chdir(course)
     assert cli.main(["release", "--check"]) == 0
-    assert capsys.readouterr().out == "exercises/ is up to date (demo, sleepy)\n"
+    assert capsys.readouterr().out == "exercises/ is up to date (demo, plain, sleepy)\n"
     (course / "exercises" / "demo" / "demo.ipynb").write_text("{}")
     assert cli.main(["release", "--check", "demo"]) == 1
     assert capsys.readouterr().out == (
@@ -73,7 +73,7 @@ def test_the_cli_checks_the_course_in_the_current_folder(course, monkeypatch, ca
 
 
 def test_an_unknown_assignment_is_an_error(course):
-    with pytest.raises(ValueError, match="no assignment 'hw0'.*demo, sleepy"):
+    with pytest.raises(ValueError, match="no assignment 'hw0'.*demo, plain, sleepy"):
         release(["hw0"], root=course)
 
 

@@ -14,26 +14,26 @@ from nbgrader.api import Gradebook
 
 from cnncourse.grading.grade import grade_all, read_grades
 
-from .helpers import MISTAKES, RIGHT, answered, exercise, submit
+from .helpers import PLAIN_MISTAKES, PLAIN_RIGHT, answered, exercise, submit
 
 # Six, so that the batch's checks come in two chunks (four, then two: `batch.CHUNK`): the kill
 # lands after the first chunk is recorded, while the second is still running its phase 1.
 STUDENTS = {
-    "ann": RIGHT,
-    "ben": MISTAKES,
-    "cid": RIGHT,
-    "dee": MISTAKES,
-    "eva": RIGHT,
-    "fay": MISTAKES,
+    "ann": PLAIN_RIGHT,
+    "ben": PLAIN_MISTAKES,
+    "cid": PLAIN_RIGHT,
+    "dee": PLAIN_MISTAKES,
+    "eva": PLAIN_RIGHT,
+    "fay": PLAIN_MISTAKES,
 }
-EXPECTED = {name: 5.0 if answers is RIGHT else 2.0 for name, answers in STUDENTS.items()}
+EXPECTED = {name: 5.0 if answers is PLAIN_RIGHT else 2.0 for name, answers in STUDENTS.items()}
 
 
 @pytest.mark.slow
 def test_a_killed_batch_resumes_without_losing_or_doubling_grades(demo_course, tmp_path):
     submissions = tmp_path / "submissions"
     for student, answers in STUDENTS.items():
-        submit(submissions, student, "demo", answered(exercise(demo_course, "demo"), answers))
+        submit(submissions, student, "plain", answered(exercise(demo_course, "plain"), answers))
     workdir = tmp_path / "grading"
     command = [
         sys.executable,
@@ -66,14 +66,14 @@ def test_a_killed_batch_resumes_without_losing_or_doubling_grades(demo_course, t
     assert 1 <= len(recorded) < len(STUDENTS)
 
     result = grade_all(submissions, output=workdir, source=demo_course / "solutions")
-    assert sorted(result.skipped) == sorted(f"{name}/demo" for name in recorded)
+    assert sorted(result.skipped) == sorted(f"{name}/plain" for name in recorded)
     assert sorted(result.graded_now) == sorted(
-        f"{name}/demo" for name in STUDENTS if name not in recorded
+        f"{name}/plain" for name in STUDENTS if name not in recorded
     )
     rows = read_grades(workdir)
     assert sorted(row["student"] for row in rows) == sorted(STUDENTS)  # once each
     assert {row["student"]: float(row["score"]) for row in rows} == EXPECTED
     with Gradebook(f"sqlite:///{workdir / 'gradebook.db'}") as gradebook:
-        submissions_in_book = gradebook.assignment_submissions("demo")
+        submissions_in_book = gradebook.assignment_submissions("plain")
         assert sorted(sub.student.id for sub in submissions_in_book) == sorted(STUDENTS)
         assert {sub.student.id: sub.score for sub in submissions_in_book} == EXPECTED

@@ -16,7 +16,7 @@ import pytest
 
 from cnncourse.grading.writer_lock import LOCK_KEY, exclusive_writer, is_postgresql
 
-from .helpers import MISTAKES, RIGHT, answered, exercise, submit
+from .helpers import PLAIN_MISTAKES, PLAIN_RIGHT, answered, exercise, submit
 
 STUDENTS = ("ann", "ben")
 
@@ -109,8 +109,8 @@ def test_a_grader_waits_while_another_holds_the_gradebook(
 def test_two_graders_fill_one_new_gradebook_together(demo_course, tmp_path, postgres_gradebook):
     submissions = tmp_path / "submissions"
     for student in STUDENTS:
-        answers = RIGHT if student == "ann" else MISTAKES
-        submit(submissions, student, "demo", answered(exercise(demo_course, "demo"), answers))
+        answers = PLAIN_RIGHT if student == "ann" else PLAIN_MISTAKES
+        submit(submissions, student, "plain", answered(exercise(demo_course, "plain"), answers))
         submit(
             submissions,
             student,
@@ -139,11 +139,11 @@ def test_two_graders_fill_one_new_gradebook_together(demo_course, tmp_path, post
             stderr=subprocess.STDOUT,
             text=True,
         )
-        for assignment in ("demo", "sleepy")
+        for assignment in ("plain", "sleepy")
     ]
     outputs = [grader.communicate(timeout=600)[0] for grader in graders]
     for grader, output in zip(graders, outputs):
         assert grader.returncode == 0, output[-3000:]
         assert "2 graded" in output, output[-3000:]
-    assert _scores(postgres_gradebook, "demo") == {"ann": 5.0, "ben": 2.0}
+    assert _scores(postgres_gradebook, "plain") == {"ann": 5.0, "ben": 2.0}
     assert _scores(postgres_gradebook, "sleepy") == {"ann": 1.0, "ben": 1.0}
