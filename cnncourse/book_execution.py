@@ -1,12 +1,11 @@
-"""Execute the book's chapters ahead of the build into the execution cache Jupyter Book reads.
+"""Execute the book's chapters side by side into the execution cache Jupyter Book reads.
 
-myst-nb executes one page after another while Sphinx reads them, and waits for each kernel's
-clean exit (2-3 s of TensorFlow winding down). `execute_chapters` runs the chapters that are
-not in the cache yet first: one at a time, or on a machine with N cores in a pool of
-processes, each kernel with its share of the cores; it stops each kernel as soon as its last
-cell has answered, and stores every executed notebook in the same jupyter-cache that myst-nb
-then opens: the notebooks are read with myst-nb's own reader, so myst-nb finds each one in
-the cache ("Using cached notebook") instead of executing it again. A chapter
+myst-nb executes one page after another while Sphinx reads them; on a machine with N cores
+a chapter that trains a small network keeps only part of them busy. `execute_chapters`
+runs the chapters that are not in the cache yet in a pool of processes first, each kernel
+with its share of the cores, and stores every executed notebook in the same jupyter-cache
+that myst-nb then opens: the notebooks are read with myst-nb's own reader, so myst-nb finds
+each one in the cache ("Using cached notebook") instead of executing it again. A chapter
 that fails here is left out of the cache, so Jupyter Book runs it again and reports the
 error in its usual way.
 """
@@ -142,27 +141,24 @@ def execute_chapters(
 ) -> list[ChapterRun]:
     """Execute the uncached chapters, ``jobs`` at a time, into ``cache_path``; their runs.
 
-    Each kernel runs with ``environment`` (the profile) and, when ``jobs`` > 1, ``cores //
-    jobs`` threads (at least one). The chapters that ran longest last time start first, so
-    the pool does not end waiting on one long chapter.
+    Each kernel runs with ``environment`` (the profile) and ``cores // jobs`` threads (at
+    least one). The chapters that ran longest last time start first, so the pool does not
+    end waiting on one long chapter.
     """
     paths = missing_from_cache(chapter_paths(root), root, cache_path)
     if not paths:
         return []
     previous = _previous_seconds(cache_path)
     paths.sort(key=lambda path: -previous.get(str(path), 0.0))
-    environment = dict(environment or {})
-    if jobs > 1:  # one at a time, a kernel keeps the thread settings it inherits
-        threads = max(1, len(os.sched_getaffinity(0)) // jobs)
-        environment |= thread_environment(threads)
+    cores = len(os.sched_getaffinity(0))
+    threads = max(1, cores // jobs)
+    environment = dict(environment or {}) | thread_environment(threads)
     runs: list[ChapterRun] = []
     started = time.perf_counter()
     if report:
         report(
             f"executing {len(paths)} chapters, {jobs} at a time ({threads} thread"
             f"{'s' if threads > 1 else ''} each)"
-            if jobs > 1
-            else f"executing {len(paths)} chapters, one at a time"
         )
     # spawn, not fork: the parent holds an open SQLite connection to the cache.
     context = multiprocessing.get_context("spawn")
