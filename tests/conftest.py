@@ -44,9 +44,24 @@ SLOW_FIXTURES = {
 }
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """Whole files to each worker, long files first (see `tests.scheduling`)."""
+    if config.getvalue("dist") == "loadfile":
+        from tests.scheduling import SharedFixtureScheduling
+
+        return SharedFixtureScheduling(config, log)
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     """Refuse a test that uses a slow fixture without the slow marker (it would make the fast
-    subset, ``-m "not slow"``, wait for a graded batch or a book build)."""
+    subset, ``-m "not slow"``, wait for a graded batch or a book build); order the files for
+    the workers, the long ones first."""
+    from tests.scheduling import order_files
+
+    problems = order_files(items, SLOW_FIXTURES)
+    if problems:
+        raise pytest.UsageError("\n".join(problems))
     unmarked = [
         f"{item.nodeid} uses {', '.join(sorted(SLOW_FIXTURES & set(item.fixturenames)))}"
         for item in items
