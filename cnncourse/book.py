@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from cnncourse.book_execution import execute_chapters, write_downloads
 from cnncourse.paths import repo_root
 from cnncourse.profile import ENV_VAR, current_profile, get_profile
 
@@ -64,9 +65,9 @@ def build_book(
     because Jupyter Book appends that name to the folder it is given.
 
     Execution is cached per profile, so an unchanged rebuild only re-renders. Switching the
-    profile rebuilds every page, so no page mixes outputs of two profiles. With ``jobs`` > 1
-    (default: `default_jobs`) the chapters not in the cache are first executed that many at
-    a time (`cnncourse.book_execution`); Jupyter Book then finds them all in the cache.
+    profile rebuilds every page, so no page mixes outputs of two profiles. The chapters not in
+    the cache are first executed ``jobs`` at a time (default: `default_jobs`) by
+    `cnncourse.book_execution`; Jupyter Book then finds them all in the cache.
     """
     missing = [
         module for module in ("jupyter_book", "mathjax") if importlib.util.find_spec(module) is None
@@ -116,20 +117,19 @@ def build_book(
     jobs = default_jobs() if jobs is None else int(jobs)
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
-    if jobs > 1:
-        from cnncourse.book_execution import execute_chapters
-
-        execute_chapters(
-            root,
-            output / f".jupyter_cache-{name}",
-            timeout=get_profile(name).cell_timeout,
-            jobs=jobs,
-            environment=settings,
-            report=None if quiet else lambda line: print(f"cnncourse book: {line}", flush=True),
-        )
+    # Executed here rather than by myst-nb, which cannot be told to stop a kernel at once.
+    execute_chapters(
+        root,
+        output / f".jupyter_cache-{name}",
+        timeout=get_profile(name).cell_timeout,
+        jobs=jobs,
+        environment=settings,
+        report=None if quiet else lambda line: print(f"cnncourse book: {line}", flush=True),
+    )
     result = subprocess.run(command, cwd=root, env=env, capture_output=quiet, text=True)
     seconds = time.perf_counter() - started
     if result.returncode == 0:
+        write_downloads(root, output / f".jupyter_cache-{name}", output)
         stamp.write_text(name + "\n")
         if not quiet:
             print(f"cnncourse book: built in {seconds:.0f} s: {output / 'html' / 'index.html'}")

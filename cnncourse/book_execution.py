@@ -1,13 +1,16 @@
-"""Execute the book's chapters side by side into the execution cache Jupyter Book reads.
+"""Execute the book's chapters ahead of the build into the execution cache Jupyter Book reads.
 
-myst-nb executes one page after another while Sphinx reads them; on a machine with N cores
-a chapter that trains a small network keeps only part of them busy. `execute_chapters`
-runs the chapters that are not in the cache yet in a pool of processes first, each kernel
-with its share of the cores, and stores every executed notebook in the same jupyter-cache
-that myst-nb then opens: the notebooks are read with myst-nb's own reader, so myst-nb finds
-each one in the cache ("Using cached notebook") instead of executing it again. A chapter
-that fails here is left out of the cache, so Jupyter Book runs it again and reports the
-error in its usual way.
+myst-nb executes one page after another while Sphinx reads them, and waits for each kernel's
+clean exit (2-3 s of TensorFlow winding down). `execute_chapters` runs the chapters that are
+not in the cache yet first: one at a time, or on a machine with N cores in a pool of
+processes, each kernel with its share of the cores; it stops each kernel as soon as its last
+cell has answered, and stores every executed notebook in the same jupyter-cache that myst-nb
+then opens: the notebooks are read with myst-nb's own reader, so myst-nb finds each one in
+the cache ("Using cached notebook") instead of executing it again. For such a page myst-nb
+writes the notebook it read, without outputs, as the page's download
+(``_build/jupyter_execute``): `write_downloads` writes the executed one there after the
+build. A chapter that fails here is left out of the cache, so Jupyter Book runs it again and
+reports the error in its usual way.
 """
 
 from __future__ import annotations
@@ -141,24 +144,27 @@ def execute_chapters(
 ) -> list[ChapterRun]:
     """Execute the uncached chapters, ``jobs`` at a time, into ``cache_path``; their runs.
 
-    Each kernel runs with ``environment`` (the profile) and ``cores // jobs`` threads (at
-    least one). The chapters that ran longest last time start first, so the pool does not
-    end waiting on one long chapter.
+    Each kernel runs with ``environment`` (the profile) and, when ``jobs`` > 1, ``cores //
+    jobs`` threads (at least one). The chapters that ran longest last time start first, so
+    the pool does not end waiting on one long chapter.
     """
     paths = missing_from_cache(chapter_paths(root), root, cache_path)
     if not paths:
         return []
     previous = _previous_seconds(cache_path)
     paths.sort(key=lambda path: -previous.get(str(path), 0.0))
-    cores = len(os.sched_getaffinity(0))
-    threads = max(1, cores // jobs)
-    environment = dict(environment or {}) | thread_environment(threads)
+    environment = dict(environment or {})
+    if jobs > 1:  # one at a time, a kernel keeps the thread settings it inherits
+        threads = max(1, len(os.sched_getaffinity(0)) // jobs)
+        environment |= thread_environment(threads)
     runs: list[ChapterRun] = []
     started = time.perf_counter()
     if report:
         report(
             f"executing {len(paths)} chapters, {jobs} at a time ({threads} thread"
             f"{'s' if threads > 1 else ''} each)"
+            if jobs > 1
+            else f"executing {len(paths)} chapters, one at a time"
         )
     # spawn, not fork: the parent holds an open SQLite connection to the cache.
     context = multiprocessing.get_context("spawn")
@@ -177,3 +183,24 @@ def execute_chapters(
                     f"({time.perf_counter() - started:.0f} s elapsed)"
                 )
     return runs
+
+
+def write_downloads(root: Path, cache_path: Path, output: Path) -> int:
+    """Write each chapter's executed notebook from the cache as its download,
+    ``output/jupyter_execute/<chapter>.ipynb``, where the build wrote one; how many."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    cache = get_cache(cache_path)
+    written = 0
+    for path in chapter_paths(root):
+        target = output / "jupyter_execute" / path.relative_to(root).with_suffix(".ipynb")
+        if not target.is_file():
+            continue
+        try:
+            _, executed = cache.merge_match_into_notebook(read_chapter(path, root))
+        except KeyError:  # not in the cache: myst-nb executed it and wrote its outputs
+            continue
+        nbformat.write(executed, str(target))
+        written += 1
+    return written

@@ -1,5 +1,6 @@
 """Chapters executed side by side land in the cache myst-nb reads: each runs exactly once."""
 
+import json
 import re
 import textwrap
 
@@ -61,6 +62,11 @@ def test_each_chapter_runs_once_and_the_build_uses_the_cache(tmp_path):
         page = (book / "_build" / "html" / "book" / f"{name}.html").read_text()
         # The pool's kernels ran with their share of the cores, and the glue reached the page.
         assert re.search(r"Threads here: (<[^>]+>)*[12]<", page), name
+        # The page's download is the executed notebook, not the one myst-nb read.
+        download = json.loads(
+            (book / "_build" / "jupyter_execute" / "book" / f"{name}.ipynb").read_text()
+        )
+        assert any(cell.get("outputs") for cell in download["cells"]), name
     cache = book / "_build" / ".jupyter_cache-tiny"
     assert missing_from_cache(chapter_paths(book), book, cache) == []
 
