@@ -26,12 +26,17 @@ def _book_root() -> Path:
     return root
 
 
+def execution_cache(output: Path, profile_name: str) -> Path:
+    """The profile's jupyter-cache folder in the build folder ``output``."""
+    return output / f".jupyter_cache-{profile_name}"
+
+
 def build_config(root: Path, output: Path, profile_name: str) -> Path:
     """Write the profile's copy of _config.yml (own execution cache, cell timeout) and return it."""
     config = yaml.safe_load((root / "_config.yml").read_text())
     profile = get_profile(profile_name)
     execute = config.setdefault("execute", {})
-    execute["cache"] = str(output / f".jupyter_cache-{profile.name}")
+    execute["cache"] = str(execution_cache(output, profile.name))
     execute["timeout"] = profile.cell_timeout
     path = output / f"_config.{profile.name}.yml"
     path.write_text(
@@ -118,9 +123,10 @@ def build_book(
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     # Executed here rather than by myst-nb, which cannot be told to stop a kernel at once.
+    cache = execution_cache(output, name)
     execute_chapters(
         root,
-        output / f".jupyter_cache-{name}",
+        cache,
         timeout=get_profile(name).cell_timeout,
         jobs=jobs,
         environment=settings,
@@ -129,7 +135,7 @@ def build_book(
     result = subprocess.run(command, cwd=root, env=env, capture_output=quiet, text=True)
     seconds = time.perf_counter() - started
     if result.returncode == 0:
-        write_downloads(root, output / f".jupyter_cache-{name}", output)
+        write_downloads(root, cache, output)
         stamp.write_text(name + "\n")
         if not quiet:
             print(f"cnncourse book: built in {seconds:.0f} s: {output / 'html' / 'index.html'}")

@@ -22,11 +22,15 @@ SHARED = {
 }
 
 
+def _file(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
 class SharedFixtureScheduling(LoadFileScheduling):
     """Whole files to a worker, in the collection's order; the files of `SHARED` as one."""
 
     def _split_scope(self, nodeid: str) -> str:
-        path = nodeid.split("::", 1)[0]
+        path = _file(nodeid)
         return f"shared fixture {SHARED[path]}" if path in SHARED else path
 
 
@@ -37,12 +41,12 @@ def order_files(items, slow_fixtures: set[str]) -> list[str]:
     rank: dict[str, int] = {}
     problems = []
     for item in items:
-        path = item.nodeid.split("::", 1)[0]
+        path = _file(item.nodeid)
         used = slow_fixtures & set(getattr(item, "fixturenames", ()))
         kind = 0 if used else 1 if item.get_closest_marker("slow") else 2
         rank[path] = min(rank.get(path, 2), kind)
         for fixture in used & set(SHARED.values()):
             if SHARED.get(path) != fixture:
                 problems.append(f"{path} uses {fixture}: add it to SHARED in {__name__}")
-    items.sort(key=lambda item: rank[item.nodeid.split("::", 1)[0]])
+    items.sort(key=lambda item: rank[_file(item.nodeid)])
     return sorted(set(problems))
