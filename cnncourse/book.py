@@ -47,13 +47,15 @@ def build_config(root: Path, output: Path, profile_name: str) -> Path:
 
 
 def default_jobs() -> int:
-    """Chapters executed at once by default: one per two cores, at most four.
+    """Chapters executed at once by default: one per two cores, at least two, at most four
+    (one on a single core).
 
-    Each chapter's TensorFlow keeps about two cores busy: on 2 cores two chapters side by
-    side took as long as one after another (764 s against 793 s for the small book), so
-    there the chapters run one at a time.
+    A chapter's TensorFlow keeps its cores busy only part of the time: on 2 cores, from cold
+    caches, the small book built in 512 s with two chapters side by side (`kernel_threads`:
+    2 threads each) and in 799 s one chapter at a time.
     """
-    return max(1, min(4, len(os.sched_getaffinity(0)) // 2))
+    cores = len(os.sched_getaffinity(0))
+    return 1 if cores < 2 else max(2, min(4, cores // 2))
 
 
 def build_book(

@@ -121,8 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=int,
         default=None,
-        help="chapters executed at once, each with its share of the cores "
-        "(default: one per two cores, at most 4; 1: one after another)",
+        help="chapters executed at once (default: one per two cores, at least 2, at most 4; "
+        "1: one after another)",
     )
     p.set_defaults(func=_cmd_book)
 

@@ -6,8 +6,13 @@ import textwrap
 
 import pytest
 
-from cnncourse.book import build_book
-from cnncourse.book_execution import chapter_paths, execute_chapters, missing_from_cache
+from cnncourse.book import build_book, default_jobs
+from cnncourse.book_execution import (
+    chapter_paths,
+    execute_chapters,
+    kernel_threads,
+    missing_from_cache,
+)
 from tests.conftest import REPO
 from tests.myst import FRONT_MATTER
 
@@ -60,8 +65,9 @@ def test_each_chapter_runs_once_and_the_build_uses_the_cache(tmp_path):
         # Once, by the pool: had myst-nb not found it in the cache it would run again.
         assert (tmp_path / f"runs-{name}.txt").read_text() == "ran\n", name
         page = (book / "_build" / "html" / "book" / f"{name}.html").read_text()
-        # The pool's kernels ran with their share of the cores, and the glue reached the page.
-        assert re.search(r"Threads here: (<[^>]+>)*[12]<", page), name
+        # The pool's kernels ran with the threads `kernel_threads` gives them, and the glue
+        # reached the page.
+        assert re.search(rf"Threads here: (<[^>]+>)*{kernel_threads(2)}<", page), name
         # The page's download is the executed notebook, not the one myst-nb read.
         download = json.loads(
             (book / "_build" / "jupyter_execute" / "book" / f"{name}.ipynb").read_text()
@@ -98,3 +104,15 @@ def test_a_failing_chapter_is_reported_and_left_out_of_the_cache(tmp_path):
     assert runs["good"].error is None
     assert runs["bad"].error == "CellExecutionError"
     assert [path.stem for path in missing_from_cache(chapter_paths(book), book, cache)] == ["bad"]
+
+
+@pytest.mark.parametrize(
+    ("cores", "jobs", "threads"),
+    [(1, 1, 1), (2, 2, 2), (4, 2, 4), (8, 4, 4), (16, 4, 8), (64, 4, 32)],
+)
+def test_chapters_at_once_and_their_threads_follow_the_cores(monkeypatch, cores, jobs, threads):
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(cores)))
+    assert default_jobs() == jobs
+    # Twice each kernel's share of the cores, never more than all of them.
+    assert kernel_threads(jobs) == threads
+    assert kernel_threads(2, cores=2) == 2 and kernel_threads(3, cores=2) == 1
