@@ -2,15 +2,15 @@
 
 myst-nb executes one page after another while Sphinx reads them, and waits for each kernel's
 clean exit (2-3 s of TensorFlow winding down). `execute_chapters` runs the chapters that are
-not in the cache yet first: one at a time, or on a machine with N cores in a pool of
-processes, each kernel with its share of the cores; it stops each kernel as soon as its last
-cell has answered, and stores every executed notebook in the same jupyter-cache that myst-nb
-then opens: the notebooks are read with myst-nb's own reader, so myst-nb finds each one in
-the cache ("Using cached notebook") instead of executing it again. For such a page myst-nb
-writes the notebook it read, without outputs, as the page's download
+not in the cache yet first: one at a time, or side by side in a pool of processes, each
+kernel with up to twice its share of the cores (`kernel_threads`); it stops each kernel as
+soon as its last cell has answered, and stores every executed notebook in the same
+jupyter-cache that myst-nb then opens: the notebooks are read with myst-nb's own reader, so
+myst-nb finds each one in the cache ("Using cached notebook") instead of executing it again. For
+such a page myst-nb writes the notebook it read, without outputs, as the page's download
 (``_build/jupyter_execute``): `write_downloads` writes the executed one there after the
-build. A chapter that fails here is left out of the cache, so Jupyter Book runs it again and
-reports the error in its usual way.
+build (only where the download has no outputs). A chapter that fails here is left out of the
+cache, so Jupyter Book runs it again and reports the error in its usual way.
 """
 
 from __future__ import annotations
@@ -202,7 +202,8 @@ def execute_chapters(
 
 def write_downloads(root: Path, cache_path: Path, output: Path) -> int:
     """Write each chapter's executed notebook from the cache as its download,
-    ``output/jupyter_execute/<chapter>.ipynb``, where the build wrote one; how many."""
+    ``output/jupyter_execute/<chapter>.ipynb``, where the build wrote one without outputs;
+    how many."""
     import nbformat
     from jupyter_cache import get_cache
 
@@ -210,7 +211,8 @@ def write_downloads(root: Path, cache_path: Path, output: Path) -> int:
     written = 0
     for path in chapter_paths(root):
         target = output / "jupyter_execute" / path.relative_to(root).with_suffix(".ipynb")
-        if not target.is_file():
+        # Kept: a page Sphinx did not read again (unchanged), or one myst-nb executed.
+        if not target.is_file() or _has_outputs(target):
             continue
         try:
             _, executed = cache.merge_match_into_notebook(read_chapter(path, root))
@@ -219,3 +221,10 @@ def write_downloads(root: Path, cache_path: Path, output: Path) -> int:
         nbformat.write(executed, str(target))
         written += 1
     return written
+
+
+def _has_outputs(notebook: Path) -> bool:
+    import json
+
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    return any(cell.get("outputs") for cell in cells)

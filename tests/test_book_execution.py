@@ -12,6 +12,7 @@ from cnncourse.book_execution import (
     execute_chapters,
     kernel_threads,
     missing_from_cache,
+    write_downloads,
 )
 from tests.conftest import REPO
 from tests.myst import FRONT_MATTER
@@ -75,6 +76,16 @@ def test_each_chapter_runs_once_and_the_build_uses_the_cache(tmp_path):
         assert any(cell.get("outputs") for cell in download["cells"]), name
     cache = book / "_build" / ".jupyter_cache-tiny"
     assert missing_from_cache(chapter_paths(book), book, cache) == []
+    # Downloads that have their outputs are left as they are; one without is written again.
+    assert write_downloads(book, cache, book / "_build") == 0
+    stripped = book / "_build" / "jupyter_execute" / "book" / "two.ipynb"
+    notebook = json.loads(stripped.read_text())
+    for cell in notebook["cells"]:
+        if "outputs" in cell:
+            cell["outputs"] = []
+    stripped.write_text(json.dumps(notebook))
+    assert write_downloads(book, cache, book / "_build") == 1
+    assert any(cell.get("outputs") for cell in json.loads(stripped.read_text())["cells"])
 
 
 def test_a_changed_chapter_is_the_only_one_executed_again(tmp_path):
