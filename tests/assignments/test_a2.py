@@ -5,6 +5,8 @@ factor in the wrong unit, a cleaning that only looks at file extensions, dataset
 255 where the model's Rescaling layer scales the pixels): each question loses exactly its
 documented points, with the message that explains it."""
 
+import re
+
 import pytest
 
 from .helpers import (
@@ -157,22 +159,37 @@ def test_the_missing_batch_normalisation_is_named(batch):
     assert measured.endswith("is below the 0.700 expected in the tiny profile")
 
 
+def _misses_the_goal(line: str, measured: str) -> None:
+    """``line`` gives the accuracy of ``measured`` and says it misses the tiny goal of 0.65.
+
+    A base that is not frozen, or fine-tuned with large steps, leaves the model near chance,
+    where an answer or two flips from run to run (0.469 and 0.500 were seen for the same code
+    in two CI runs): the value is read, not typed."""
+    match = re.fullmatch(
+        rf"the accuracy of {measured} on train_ds, the images it trained on (0\.\d{{3}}) is "
+        r"below the 0\.650 expected in the tiny profile",
+        line,
+    )
+    assert match, line
+    assert float(match.group(1)) < 0.65
+
+
 @pytest.mark.slow
 def test_an_unfrozen_base_and_a_large_fine_tuning_rate_are_explained(batch):
     # Offline (always in the grader's sandbox) the base is EfficientNet-Lite0: batch
     # normalisation's moving statistics (42,016 of its parameters) never train.
-    assert batch.failed("mistakes", "q4_1_test") == (
-        "the pretrained base must be frozen: 3,371,008 of its 3,413,024 parameters are trainable\n"
-        "the accuracy of vgg_model on train_ds, the images it trained on 0.500 is below the "
-        "0.650 expected in the tiny profile"
+    frozen, learned = batch.failed("mistakes", "q4_1_test").splitlines()
+    assert frozen == (
+        "the pretrained base must be frozen: 3,371,008 of its 3,413,024 parameters are trainable"
     )
-    assert batch.failed("mistakes", "q4_2_test") == (
+    _misses_the_goal(learned, "vgg_model")
+    rate, kept = batch.failed("mistakes", "q4_2_test").splitlines()
+    assert rate == (
         "the learning rate of your Adam optimizer: 0.001 is not right: that is Adam's default "
         "rate, the one the report's frozen model trained with: steps that large destroy the "
-        "pretrained filters in the first updates (expected 1e-06)\n"
-        "the accuracy of the fine-tuned vgg_model on train_ds, the images it trained on 0.469 "
-        "is below the 0.650 expected in the tiny profile"
+        "pretrained filters in the first updates (expected 1e-06)"
     )
+    _misses_the_goal(kept, "the fine-tuned vgg_model")
 
 
 @pytest.mark.slow
