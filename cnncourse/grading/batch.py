@@ -3,10 +3,11 @@
 The grader keeps as many phase-1 tasks in flight as the pool has room for; as submissions of
 an assignment come back, their values are checked in chunks (one checker start serves
 several submissions) and each submission is recorded, with its progress line, as soon as
-its checks are in. Every submission ends with exactly one journal entry (graded, failed,
-invalid, missing, timeout, stopped or tampered, with the reason); one whose grading breaks,
-on any worker, is recorded as failed and the batch goes on. Only this process writes the
-gradebook and the journal.
+its checks are in. Each task gets the cores shared among the tasks that run when it is
+sent, so the last ones of a batch, alone, get the cores the others freed. Every submission
+ends with exactly one journal entry (graded, failed, invalid, missing, timeout, stopped or
+tampered, with the reason); one whose grading breaks, on any worker, is recorded as failed
+and the batch goes on. Only this process writes the gradebook and the journal.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import math
 import shutil
 import time
 from collections import deque
+from dataclasses import replace
 
 from cnncourse.grading.compose import compose
 from cnncourse.grading.execute import kernel_environment
@@ -158,9 +160,17 @@ class _Batch:
             else:
                 self._checks_done(task, result)
 
+    def _threads(self, task, sending: int):
+        """``task`` with its share of the cores among what will run once ``sending`` tasks,
+        this one included, are sent: the last tasks of a batch get the cores others freed."""
+        busy = self.running + sending + len(self.waiting)
+        threads = self.pool.threads_for(busy)
+        return task if threads == task.threads else replace(task, threads=threads)
+
     def _fill(self) -> None:
         while self.waiting and self.running < self.pool.capacity():
-            self.pool.submit(run_grade_task, self.waiting.popleft())
+            task = self.waiting.popleft()
+            self.pool.submit(run_grade_task, self._threads(task, 1))
             self.running += 1
 
     def _finish(self, task: GradeTask, outcome_of) -> None:
@@ -210,33 +220,32 @@ class _Batch:
             self.unchecked.setdefault((task.assignment, name), []).append(task.key)
 
     def _send_checks(self, assignment: str) -> None:
+        size = self.chunk[assignment]
+        chunks = []
         for (owner, name), keys in self.unchecked.items():
             if owner != assignment:
                 continue
-            while keys and (len(keys) >= self.chunk[assignment] or not self.left[assignment]):
-                chunk, keys[:] = keys[: self.chunk[assignment]], keys[self.chunk[assignment] :]
-                source = self.course.source / assignment / f"{name}.ipynb"
-                values = {
-                    key: read_files(
-                        self.course.root / "phase1" / key / name / "values", limit=2**40
-                    )
-                    for key in chunk
-                }
-                self.pool.submit(
-                    run_check_task,
-                    CheckTask(
-                        assignment=assignment,
-                        notebook=name,
-                        source=source.read_text(encoding="utf-8"),
-                        values=values,
-                        profile=self.course.profile,
-                        sandboxed=self.sandboxed,
-                        threads=self.pool.threads,
-                        code=code_digest(),
-                    ),
-                    priority=1,
-                )
-                self.running += 1
+            while keys and (len(keys) >= size or not self.left[assignment]):
+                chunk, keys[:] = keys[:size], keys[size:]
+                chunks.append((name, chunk))
+        for number, (name, chunk) in enumerate(chunks):
+            source = self.course.source / assignment / f"{name}.ipynb"
+            values = {
+                key: read_files(self.course.root / "phase1" / key / name / "values", limit=2**40)
+                for key in chunk
+            }
+            task = CheckTask(
+                assignment=assignment,
+                notebook=name,
+                source=source.read_text(encoding="utf-8"),
+                values=values,
+                profile=self.course.profile,
+                sandboxed=self.sandboxed,
+                threads=self.pool.threads,
+                code=code_digest(),
+            )
+            self.pool.submit(run_check_task, self._threads(task, len(chunks) - number), priority=1)
+            self.running += 1
 
     def _checks_done(self, task: CheckTask, result) -> None:
         if isinstance(result, BaseException):

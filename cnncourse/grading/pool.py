@@ -64,14 +64,23 @@ class LocalPool:
         if workers < 1:
             raise ValueError(f"--workers must be at least 1, not {workers}")
         self.workers = workers
+        self._cores = len(os.sched_getaffinity(0))
+        self._override = tasks.threads_override()
         #: TensorFlow threads per job: this machine's cores shared among the workers
         #: (CNNCOURSE_JOB_THREADS, when set, instead).
-        self.threads = tasks.threads_override() or max(1, len(os.sched_getaffinity(0)) // workers)
+        self.threads = self.threads_for(workers)
         self._executor = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="cnncourse-grade"
         )
         self._done: queue.Queue = queue.Queue()
         self.description = f"{workers} worker{'s' * (workers != 1)} on this machine"
+
+    def threads_for(self, busy: int) -> int:
+        """TensorFlow threads of a job that starts while ``busy`` jobs, itself included, run:
+        the cores shared among them, so the last jobs of a batch get the cores others freed."""
+        if self._override:
+            return self._override
+        return max(1, self._cores // max(1, min(busy, self.workers)))
 
     def submit(self, function, task, *, priority: int = 0) -> None:
         future = self._executor.submit(function, task)
@@ -112,6 +121,10 @@ class DaskPool:
         self.address = address
         workers = len(self._client.nthreads())
         self.description = f"the Dask cluster at {address} ({workers} workers now)"
+
+    def threads_for(self, busy: int) -> None:
+        """None: a Dask worker shares its own cores among the tasks it runs."""
+        return None
 
     def submit(self, function, task, *, priority: int = 0) -> None:
         # The task's bytes (a submission, values to check) travel inside the task, which the

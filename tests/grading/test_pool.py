@@ -63,6 +63,15 @@ def test_each_local_job_gets_its_share_of_the_cores(monkeypatch):
     assert (LocalPool(2).threads, LocalPool(3).threads, LocalPool(16).threads) == (4, 2, 1)
 
 
+def test_fewer_jobs_at_once_get_more_threads_each(monkeypatch):
+    import cnncourse.grading.pool as pool
+
+    monkeypatch.delenv("CNNCOURSE_JOB_THREADS", raising=False)
+    monkeypatch.setattr(pool.os, "sched_getaffinity", lambda pid: set(range(8)))
+    local = LocalPool(4)
+    assert [local.threads_for(busy) for busy in (0, 1, 2, 3, 4, 9)] == [8, 8, 4, 2, 2, 2]
+
+
 def test_a_shared_machine_sets_the_threads_of_every_job(monkeypatch):
     import cnncourse.grading.pool as pool
 
