@@ -29,7 +29,9 @@ def test_solution_outputs_reproduce(assignment):
         source = notebook.read_text()
         assert "NBVAL_CHECK_OUTPUT" in source, f"{notebook.name}: no cell's output is checked"
     env = dict(os.environ, CNNCOURSE_PROFILE="tiny")
-    # `-o addopts=-ra`: not the project's xdist workers inside this one test.
+    # `-o addopts=-ra` and no PYTEST_ADDOPTS: not the project's xdist workers (nor options
+    # such as `-n 3` given to the outer run) inside this one test: nbval needs one kernel.
+    env.pop("PYTEST_ADDOPTS", None)
     command = [
         sys.executable,
         "-m",
