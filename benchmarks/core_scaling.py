@@ -7,7 +7,7 @@ thread, not only by the scheduler. This script measures, in fresh processes with
 grader's thread variables (`cnncourse.threads.thread_environment`):
 
 - start-up: ``import keras`` (TensorFlow, as every kernel does), one alone and two at once;
-- training: a small CNN's ``fit`` (the calibration network, 512 images), alone with 2
+- training: a small CNN's ``fit`` (HW9's CNN, the calibration network, on 512 images), alone with 2
   threads, alone with 1 thread, and two processes at once with 1 thread each.
 
 It prints each time (median of ``--repeats``) and the ceiling on the speed-up of two workers
@@ -30,14 +30,8 @@ START = "import keras"
 TRAIN = """
 import time
 import keras, numpy as np
-from keras import layers
-inputs = keras.Input((32, 32, 3))
-x = inputs
-for filters in (32, 32, "pool", 64, 64, "pool", 128, 128, "pool"):
-    x = (layers.MaxPooling2D(2)(x) if filters == "pool"
-         else layers.Conv2D(filters, 3, padding="same", activation="relu")(x))
-x = layers.Dense(512, activation="relu")(layers.Flatten()(x))
-model = keras.Model(inputs, layers.Dense(10, activation="softmax")(x))
+from cnncourse.models.hw9 import hw9_cnn
+model = hw9_cnn()
 model.compile("adam", "categorical_crossentropy")
 rng = np.random.default_rng(0)
 images = rng.random((512, 32, 32, 3), dtype=np.float32)
@@ -78,16 +72,17 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     cores = os.cpu_count() or 1
+    half = max(1, cores // 2)
     print(f"{cores} cores; median of {args.repeats} runs each", flush=True)
     start_alone = _median(START, cores, 1, False, args.repeats)
-    start_pair = _median(START, max(1, cores // 2), 2, False, args.repeats)
+    start_pair = _median(START, half, 2, False, args.repeats)
     print(f"start-up (import keras): alone {start_alone:.2f} s, two at once {start_pair:.2f} s")
     alone_all = _median(TRAIN, cores, 1, True, args.repeats)
-    alone_half = _median(TRAIN, max(1, cores // 2), 1, True, args.repeats)
-    pair_half = _median(TRAIN, max(1, cores // 2), 2, True, args.repeats)
+    alone_half = _median(TRAIN, half, 1, True, args.repeats)
+    pair_half = _median(TRAIN, half, 2, True, args.repeats)
     print(
         f"training: alone with {cores} threads {alone_all:.2f} s, alone with "
-        f"{max(1, cores // 2)} {alone_half:.2f} s, two at once with {max(1, cores // 2)} each "
+        f"{half} {alone_half:.2f} s, two at once with {half} each "
         f"{pair_half:.2f} s"
     )
     print(
