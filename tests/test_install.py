@@ -1,6 +1,7 @@
 """The base install is the student's: no student code path imports an extra's package."""
 
 import importlib.metadata
+import importlib.util
 import json
 import os
 import re
@@ -120,6 +121,12 @@ def test_student_code_paths_import_no_extra_package():
     assert imported == [], "student code imports packages of extras: " + ", ".join(
         f"{m} ([{modules[m.split('.')[0]]}])" for m in imported
     )
+
+
+def test_scikit_learn_is_not_installed():
+    # Keras imports scikit-learn on every start when it is installed (about a quarter of a kernel's
+    # start-up); the course reads its digits file without it (cnncourse.data.packaged).
+    assert importlib.util.find_spec("sklearn") is None, "a dependency brought scikit-learn back"
 
 
 def test_the_book_without_its_extra_names_the_extra(monkeypatch):

@@ -23,11 +23,16 @@ def thumbnails(images, side=8):
     )
 
 
-def held_out_accuracy(features, labels, train):
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(max_iter=2000).fit(features[:train], labels[:train])
-    return model.score(features[train:], labels[train:])
+def held_out_accuracy(features, labels, train, alpha=1.0):
+    """A ridge classifier (one-hot targets, weight decay ``alpha``) fit on the first ``train``
+    examples, scored on the rest: scikit-learn's RidgeClassifier in closed form."""
+    inputs = np.hstack([features, np.ones((len(features), 1), features.dtype)])
+    classes = np.unique(labels[:train])
+    targets = (labels[:train, None] == classes[None]).astype(np.float64)
+    seen = inputs[:train]
+    weights = np.linalg.solve(seen.T @ seen + alpha * np.eye(inputs.shape[1]), seen.T @ targets)
+    predicted = classes[np.argmax(inputs[train:] @ weights, axis=1)]
+    return float(np.mean(predicted == labels[train:]))
 
 
 @pytest.mark.slow

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cnncourse.data import SKIMAGE_PHOTOS, DataError, load_digits_images, sample_photos
+from cnncourse.data import SKIMAGE_PHOTOS, DataError, load_digits_images, packaged, sample_photos
 
 
 def test_every_listed_photo_loads_as_uint8_rgb():
@@ -27,13 +27,47 @@ def test_unknown_photo_is_named():
         sample_photos(["lena"])
 
 
-def test_digits_as_images():
-    data = load_digits_images(size=32)
+def write_digits(path, pixels, digits):
+    """A digits file in scikit-learn's format: 64 pixels (0..16) and the digit per CSV row."""
+    np.savetxt(
+        path, np.column_stack([pixels.reshape(len(digits), 64), digits]), fmt="%d", delimiter=","
+    )
+    return path
+
+
+def test_digits_as_images(tmp_path):
+    rng = np.random.default_rng(3)
+    digits = np.repeat(np.arange(10), 10)
+    pixels = rng.integers(0, 17, size=(100, 8, 8))
+    pixels[0] = 16  # a digit 0 all ink
+    path = write_digits(tmp_path / "digits.csv.gz", pixels, digits)
+    data = load_digits_images(size=32, path=path)
     assert data.x_train.shape[1:] == (32, 32, 3) and data.x_train.dtype == np.uint8
-    assert len(data.x_train) + len(data.x_test) == 1797
+    assert len(data.x_train) + len(data.x_test) == 100
     assert data.class_names == [str(i) for i in range(10)]
     assert set(data.y_test.tolist()) == set(range(10))
-    assert 0.18 < len(data.x_test) / 1797 < 0.22
-    assert data.x_train.max() > 200  # the 0..16 range was stretched to 0..255
-    again = load_digits_images(size=32)
+    assert len(data.x_test) == 20  # 2 of every digit's 10
+    images = np.concatenate([data.x_train, data.x_test])
+    assert (images == 255).all(axis=(1, 2, 3)).sum() == 1  # 0..16 stretched to 0..255
+    again = load_digits_images(size=32, path=path)
     np.testing.assert_array_equal(data.x_test, again.x_test)
+
+
+def test_a_digits_file_of_another_format_is_named(tmp_path):
+    path = tmp_path / "short.csv"
+    np.savetxt(path, np.zeros((3, 64)), fmt="%d", delimiter=",")
+    with pytest.raises(DataError, match=r"short\.csv' has 64 columns per row, expected 65"):
+        load_digits_images(path=path)
+    np.savetxt(path, np.full((3, 65), 20), fmt="%d", delimiter=",")
+    with pytest.raises(DataError, match=r"short\.csv' has pixels outside 0\.\.16"):
+        load_digits_images(path=path)
+    with pytest.raises(DataError, match=r"nothing\.csv' does not exist"):
+        load_digits_images(path=tmp_path / "nothing.csv")
+
+
+def test_without_scikit_learn_the_error_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(packaged.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(
+        DataError, match=r"scikit-learn is not installed: `pip install scikit-learn`"
+    ):
+        load_digits_images()
