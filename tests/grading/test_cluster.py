@@ -139,12 +139,13 @@ def class_batch(cluster, postgres_server, tmp_path_factory):
     base = tmp_path_factory.mktemp("class")
     submissions = base / "submissions"
     for assignment, notebook in ASSIGNMENTS.items():
-        submit(
-            submissions, f"half-{assignment}", assignment, notebook, half_done(assignment, notebook)
-        )
-        if assignment == UNTOUCHED:
-            exercise = exercise_notebook(assignment, notebook)
-            submit(submissions, f"blank-{assignment}", assignment, notebook, exercise)
+        for student in students(assignment):
+            submitted = (
+                half_done(assignment, notebook)
+                if student.startswith("half-")
+                else exercise_notebook(assignment, notebook)
+            )
+            submit(submissions, student, assignment, notebook, submitted)
     database = f"class_{os.getpid()}_{int(time.time())}"
     server = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
