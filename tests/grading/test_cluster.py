@@ -1,13 +1,12 @@
 """A class graded on a real Dask cluster into PostgreSQL, with a worker killed midway.
 
 The cluster is a `dask scheduler` and three `dask worker` processes on loopback, started the way
-the README tells instructors to start them; the batch is six submissions across the five
-assignments: each assignment half done (the solution's answers up to its first autograded
-question, as a student who stopped there), and a1's exercise untouched (the full solutions and
-every untouched exercise are graded in tests/assignments, and here would only cost minutes).
-One worker is killed with SIGKILL while it runs a submission: Dask runs that submission again
-on another worker, and the gradebook ends with exactly one graded submission per student and
-assignment.
+the README tells instructors to start them; the batch is ten submissions across the five
+assignments: each assignment's exercise untouched, and half done (the solution's answers up to
+its first autograded question, as a student who stopped there; the full solutions are graded
+in tests/assignments, and here would only cost minutes). One worker is killed
+with SIGKILL while it runs a submission: Dask runs that submission again on another worker,
+and the gradebook ends with exactly one graded submission per student and assignment.
 """
 
 from __future__ import annotations
@@ -36,12 +35,6 @@ ASSIGNMENTS = {
     "a5": "a5_transfer_across_sizes",
 }
 DASK = Path(sys.executable).parent / "dask"
-UNTOUCHED = "a1"  # the one assignment also submitted as its untouched exercise
-
-
-def students(assignment: str) -> list[str]:
-    """The students of the batch who submitted ``assignment``."""
-    return [f"half-{assignment}"] + ([f"blank-{assignment}"] if assignment == UNTOUCHED else [])
 
 
 def first_question(assignment: str, notebook: str) -> tuple[list[str], str]:
@@ -131,7 +124,7 @@ def cluster(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def class_batch(cluster, postgres_server, tmp_path_factory):
-    """Six submissions graded through the cluster into a fresh PostgreSQL database."""
+    """Ten submissions graded through the cluster into a fresh PostgreSQL database."""
     import sqlalchemy
 
     from cnncourse.grading.grade import grade_all
@@ -139,13 +132,11 @@ def class_batch(cluster, postgres_server, tmp_path_factory):
     base = tmp_path_factory.mktemp("class")
     submissions = base / "submissions"
     for assignment, notebook in ASSIGNMENTS.items():
-        for student in students(assignment):
-            submitted = (
-                half_done(assignment, notebook)
-                if student.startswith("half-")
-                else exercise_notebook(assignment, notebook)
-            )
-            submit(submissions, student, assignment, notebook, submitted)
+        exercise = exercise_notebook(assignment, notebook)
+        submit(
+            submissions, f"half-{assignment}", assignment, notebook, half_done(assignment, notebook)
+        )
+        submit(submissions, f"blank-{assignment}", assignment, notebook, exercise)
     database = f"class_{os.getpid()}_{int(time.time())}"
     server = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
@@ -211,7 +202,7 @@ def _kill_a_busy_worker(cluster, grader: threading.Thread) -> dict | None:
 def test_every_submission_is_graded_once_despite_the_killed_worker(class_batch):
     outcomes = class_batch["result"].outcomes
     assert sorted(f"{o.student}/{o.assignment}" for o in outcomes) == sorted(
-        f"{student}/{a}" for a in ASSIGNMENTS for student in students(a)
+        f"{kind}-{a}/{a}" for a in ASSIGNMENTS for kind in ("half", "blank")
     )
     for outcome in outcomes:
         assert outcome.status == "graded", (outcome.student, outcome.reason)
@@ -236,9 +227,12 @@ def test_the_gradebook_holds_one_submission_per_student_and_assignment(class_bat
     with Gradebook(class_batch["url"]) as gradebook:
         for assignment in ASSIGNMENTS:
             found = gradebook.find_assignment(assignment)
-            assert sorted(s.student.id for s in found.submissions) == sorted(students(assignment))
+            assert sorted(s.student.id for s in found.submissions) == [
+                f"blank-{assignment}",
+                f"half-{assignment}",
+            ]
             _, first_test = first_question(assignment, ASSIGNMENTS[assignment])
-            for student in students(assignment):
+            for student in (f"half-{assignment}", f"blank-{assignment}"):
                 submission = gradebook.find_submission(assignment, student)
                 tests = [
                     grade
@@ -266,16 +260,18 @@ def test_the_gradebook_holds_one_submission_per_student_and_assignment(class_bat
             )
         ).one()
     engine.dispose()
-    assert tuple(rows) == (6, 6)
+    assert tuple(rows) == (10, 10)
 
 
 def test_the_batch_shows_progress_and_a_summary(class_batch):
     lines = class_batch["lines"]
     progress = [line for line in lines if line.startswith("[")]
-    assert len(progress) == 6
-    assert progress[-1].startswith("[6/6] ")
+    assert len(progress) == 10
+    assert progress[-1].startswith("[10/10] ")
     assert "elapsed" in progress[0] and "left" in progress[0]
-    assert any(line.startswith("graded 6 submissions in ") and "6 graded" in line for line in lines)
+    assert any(
+        line.startswith("graded 10 submissions in ") and "10 graded" in line for line in lines
+    )
     assert any(line.startswith("slowest: ") for line in lines)
     assert any("the Dask cluster at tcp://127.0.0.1:" in line for line in lines)
 
