@@ -1,7 +1,7 @@
 """What a course kernel's start-up costs, package by package, and with an extra package or not.
 
 Every notebook kernel, sandboxed grading run and checker process starts by importing the
-package and Keras (TensorFlow); the test suite starts a few hundred of them. This script runs
+package and Keras (TensorFlow); the test suite starts over a hundred of them. This script runs
 that import (`CODE`) in fresh processes with ``python -X importtime`` and prints the median
 wall time and what the heavy packages take at their first import (the figures nest: Keras
 imports TensorFlow, matplotlib and pandas itself).
@@ -31,7 +31,7 @@ CODE = (
 PACKAGES = ("tensorflow", "keras", "matplotlib.pyplot", "pandas", "scipy.stats", "sklearn")
 # Which of them the import loaded (a failed optional import also has an importtime line).
 LOADED = f"import sys; print(' '.join(m for m in {PACKAGES!r} if m in sys.modules))"
-LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
+LINE = re.compile(r"import time:\s+\d+ \|\s+(\d+) \| *(\S+)")  # self | cumulative | name
 
 
 def run_once(extra_path: str | None) -> tuple[float, dict[str, float]]:
@@ -51,9 +51,9 @@ def run_once(extra_path: str | None) -> tuple[float, dict[str, float]]:
     loaded = set(done.stdout.split())
     packages = {}
     for match in LINE.finditer(done.stderr):
-        name = match.group(4)
+        name = match.group(2)
         if name in loaded and name not in packages:
-            packages[name] = int(match.group(2)) / 1e6
+            packages[name] = int(match.group(1)) / 1e6
     return wall, packages
 
 
