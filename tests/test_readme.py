@@ -27,6 +27,12 @@ def test_quick_start_has_exactly_two_commands():
     assert "constraints.txt" in first and "constraints.txt" in second
 
 
+def test_quick_start_installs_compiled_bytecode():
+    """Without bytecode (and PYTHONDONTWRITEBYTECODE set) every process recompiles TensorFlow."""
+    for command in quick_start_commands():
+        assert "--no-compile" not in command, command
+
+
 def test_ci_runs_the_readme_test_command():
     printed = subprocess.run(
         [str(REPO / ".ci" / "run"), "--print"], capture_output=True, text=True, check=True
